@@ -1,0 +1,397 @@
+"""The plan: its priorities, their actions and the dated progress updates on each action."""
+
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from send_portal.models import TimeStampedModel
+
+STALE_AFTER_DAYS = 30  # "No recent update": no progress update for this many days
+
+
+class Status(models.TextChoices):
+    """An action's delivery status, as set by its latest progress update."""
+
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+    COMPLETE = "complete", "Complete"
+
+
+# GOV.UK Frontend tag modifier for each status (govuk-tag--<colour>); "" is the plain blue tag.
+# The status word is always shown with the colour.
+TAG_COLOURS = {
+    Status.NOT_STARTED: "grey",
+    Status.ON_TRACK: "green",
+    Status.AT_RISK: "yellow",
+    Status.OFF_TRACK: "red",
+    Status.COMPLETE: "",
+}
+FLAG_COLOUR = "orange"  # the derived flags "Overdue" and "No recent update"
+
+# RAG rating of each status, for reports that speak red/amber/green.
+RAG = {
+    Status.NOT_STARTED: "Grey",
+    Status.ON_TRACK: "Green",
+    Status.AT_RISK: "Amber",
+    Status.OFF_TRACK: "Red",
+    Status.COMPLETE: "Blue",
+}
+NEEDS_MITIGATION = {Status.AT_RISK, Status.OFF_TRACK}
+
+
+class PriorityKind(models.TextChoices):
+    PRIORITY_ACTION = "priority_action", "Area for priority action"
+    AREA_FOR_IMPROVEMENT = "area_for_improvement", "Area for improvement"
+
+
+class LeadOrganisation(models.TextChoices):
+    COUNCIL = "council", "Council"
+    ICB = "icb", "ICB"
+    JOINT = "joint", "Council and ICB"
+    OTHER = "other", "Other partner"
+
+
+class Plan(TimeStampedModel):
+    """The Priority Action Plan itself: its title, approval dates and the inspection it answers."""
+
+    title = models.CharField(max_length=300)
+    inspection_published_on = models.DateField("inspection report published", null=True, blank=True)
+    inspection_outcome = models.TextField(blank=True)
+    approved_on = models.DateField("approved by the partnership", null=True, blank=True)
+    ofsted_approved_on = models.DateField("approved by Ofsted", null=True, blank=True)
+    is_demonstration = models.BooleanField(
+        "demonstration data",
+        default=False,
+        help_text="Shows a 'demonstration data' banner on every page: the plan holds invented values.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.title
+
+    @classmethod
+    def current(cls):
+        """The plan this portal runs (one query), or None before one is loaded."""
+        return cls.objects.order_by("pk").first()
+
+
+class PriorityQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Every signed-in role may read the whole plan."""
+        return self if user.is_authenticated else self.none()
+
+    def led_by(self, user):
+        return self.filter(lead=user)
+
+
+class Priority(TimeStampedModel):
+    """One of the plan's areas for priority action or areas for improvement."""
+
+    number = models.PositiveSmallIntegerField(unique=True, validators=[MinValueValidator(1)])
+    kind = models.CharField(max_length=30, choices=PriorityKind, default=PriorityKind.PRIORITY_ACTION)
+    short_title = models.CharField(max_length=200)
+    statement = models.TextField(help_text="The inspection report's words, verbatim.")
+    expected_impact = models.TextField(blank=True)
+    success_looks_like = models.TextField(blank=True, help_text="One measure of success per line.")
+    workstream_name = models.CharField(max_length=200, blank=True)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_priorities",
+        help_text="The workstream lead.",
+    )
+
+    history = HistoricalRecords()
+    objects = PriorityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name_plural = "priorities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="%(app_label)s_%(class)s_number_positive",
+                violation_error_message="A priority's number starts at 1.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Priority {self.number}: {self.short_title}"
+
+    def get_absolute_url(self):
+        return reverse("actions:priority_detail", args=[self.number])
+
+    @property
+    def success_measures(self):
+        """The 'what success looks like' lines as a list."""
+        return [line.strip() for line in self.success_looks_like.splitlines() if line.strip()]
+
+
+class ActionQuerySet(models.QuerySet):
+    def with_current_due_date(self):
+        """Annotate `current_due` (the revised due date when there is one, else the original)."""
+        return self.annotate(current_due=Coalesce("revised_due_date", "due_date"))
+
+    def open(self):
+        return self.exclude(status=Status.COMPLETE)
+
+    def overdue(self, today=None):
+        """Open actions whose current due date has passed: the one definition of 'overdue'."""
+        today = today or timezone.localdate()
+        return self.open().filter(
+            Q(revised_due_date__lt=today) | Q(revised_due_date__isnull=True, due_date__lt=today)
+        )
+
+    def stale(self, today=None, days=STALE_AFTER_DAYS):
+        """Open actions with no progress update in `days` days: the one definition of 'no recent update'.
+
+        An action never updated counts from its start date.
+        """
+        cutoff = (today or timezone.localdate()) - timedelta(days=days)
+        return self.open().filter(
+            Q(last_update_on__lt=cutoff) | Q(last_update_on__isnull=True, start_date__lt=cutoff)
+        )
+
+    def visible_to(self, user):
+        """Every signed-in role may read every action."""
+        return self if user.is_authenticated else self.none()
+
+    def for_table(self):
+        return self.select_related("priority", "lead").order_by("ref_sort", "pk")
+
+
+class Action(TimeStampedModel):
+    """A commitment in the plan, e.g. 'P2.3 Recruit additional educational psychologists'."""
+
+    ref = models.CharField("reference", max_length=20, unique=True, help_text="The plan's reference, e.g. P2.3.")
+    ref_sort = models.CharField(max_length=40, editable=False, db_index=True)
+    priority = models.ForeignKey("actions.Priority", on_delete=models.PROTECT, related_name="actions")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_actions",
+        help_text="The person accountable in the portal, when they have an account.",
+    )
+    lead_role = models.CharField(
+        max_length=200, blank=True, help_text="The lead as the plan names them, e.g. 'Principal EP'."
+    )
+    lead_organisation = models.CharField(max_length=20, choices=LeadOrganisation, default=LeadOrganisation.COUNCIL)
+    start_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField("original due date")
+    revised_due_date = models.DateField(null=True, blank=True)
+    revision_reason = models.TextField("reason for the revised date", blank=True)
+    expected_impact = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.NOT_STARTED, editable=False)
+    completed_on = models.DateField(null=True, blank=True, editable=False)
+    last_update_on = models.DateField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["ref_sort"])
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ref_sort", "pk"]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="actions_status_due_idx"),
+            models.Index(fields=["last_update_on"], name="actions_last_update_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=Status.COMPLETE) | Q(completed_on__isnull=False),
+                name="%(app_label)s_%(class)s_complete_has_date",
+                violation_error_message="A completed action needs a completion date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=Status.COMPLETE) | Q(completed_on__isnull=True),
+                name="%(app_label)s_%(class)s_only_complete_has_date",
+                violation_error_message="Only a completed action has a completion date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(revised_due_date__isnull=True) | ~Q(revision_reason=""),
+                name="%(app_label)s_%(class)s_revised_date_has_reason",
+                violation_error_message="Give the reason the due date was revised.",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True) | Q(start_date__lte=F("due_date")),
+                name="%(app_label)s_%(class)s_starts_before_due",
+                violation_error_message="The start date must be on or before the due date.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ref} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("actions:action_detail", args=[self.ref])
+
+    def save(self, *args, **kwargs):
+        self.ref_sort = natural_sort_key(self.ref)
+        super().save(*args, **kwargs)
+
+    # --- Derived facts: each one rule, used everywhere ------------------------------------------------
+    @property
+    def current_due_date(self):
+        """The date the action is now due: the revised date when there is one."""
+        return self.revised_due_date or self.due_date
+
+    @property
+    def is_revised(self):
+        return self.revised_due_date is not None and self.revised_due_date != self.due_date
+
+    def is_overdue(self, today=None):
+        """Past its current due date and not complete (same rule as ActionQuerySet.overdue)."""
+        today = today or timezone.localdate()
+        return self.status != Status.COMPLETE and self.current_due_date < today
+
+    def days_since_update(self, today=None):
+        """Days since the latest progress update (since the start date when never updated), or None."""
+        since = self.last_update_on or self.start_date
+        if since is None:
+            return None
+        return ((today or timezone.localdate()) - since).days
+
+    def is_stale(self, today=None):
+        """Open with no update in STALE_AFTER_DAYS days (same rule as ActionQuerySet.stale)."""
+        days = self.days_since_update(today)
+        return self.status != Status.COMPLETE and days is not None and days > STALE_AFTER_DAYS
+
+    @property
+    def tag_colour(self):
+        return TAG_COLOURS[Status(self.status)]
+
+    @property
+    def rag(self):
+        return RAG[Status(self.status)]
+
+    # --- Domain actions -------------------------------------------------------------------------------
+    def refresh_status(self):
+        """Set status, completion date and last update date from the latest progress update.
+
+        The one rule for an action's current status: the status of its latest update (by the update's
+        date, then by when it was recorded). Saves only the fields it owns.
+        """
+        latest = self.updates.order_by("-date", "-created", "-pk").first()
+        if latest is None:
+            self.status, self.completed_on, self.last_update_on = Status.NOT_STARTED, None, None
+        else:
+            self.status = latest.status
+            self.completed_on = latest.date if latest.status == Status.COMPLETE else None
+            self.last_update_on = latest.date
+        self.save(update_fields=["status", "completed_on", "last_update_on", "updated"])
+
+    def record_update(self, *, author, status, narrative, date=None, expected_version=None, **details):
+        """Add a dated progress update and move the action to its new status, in one transaction.
+
+        `expected_version` is the version the form was loaded with: when someone else has changed the
+        action since, StaleEdit is raised and nothing is written.
+        """
+        with transaction.atomic():
+            current = Action.objects.select_for_update().get(pk=self.pk)
+            if expected_version is not None and current.version != expected_version:
+                raise StaleEdit(current)
+            update = ProgressUpdate(
+                action=self,
+                author=author,
+                status=status,
+                narrative=narrative,
+                date=date or timezone.localdate(),
+                **details,
+            )
+            update.full_clean()
+            update.save()
+            self.version = current.version + 1
+            self.save(update_fields=["version", "updated"])
+            self.refresh_status()
+        return update
+
+
+class StaleEdit(Exception):
+    """Someone else changed the record after this form was loaded."""
+
+    def __init__(self, current):
+        super().__init__(f"{current} was changed by someone else after you opened it.")
+        self.current = current
+
+
+def natural_sort_key(ref):
+    """Sort key that puts P2.10 after P2.9: digit runs are zero-padded."""
+    return re.sub(r"\d+", lambda m: m.group().zfill(6), ref)
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self if user.is_authenticated else self.none()
+
+    def latest_first(self):
+        return self.order_by("-date", "-created", "-pk")
+
+
+class ProgressUpdate(models.Model):
+    """A dated, append-only report on an action: its status on that date, what happened and what's next.
+
+    Never edited or deleted in the portal; a correction is a newer update.
+    """
+
+    action = models.ForeignKey("actions.Action", on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField(default=timezone.localdate, help_text="The date the update reports on.")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+    )
+    author_role = models.CharField(
+        max_length=200, blank=True, help_text="The author as the plan names them, when they have no account."
+    )
+    status = models.CharField(max_length=20, choices=Status)
+    narrative = models.TextField()
+    mitigation = models.TextField(
+        "what is being done about it", blank=True, help_text="Required when the status is at risk or off track."
+    )
+    evidence_link = models.URLField(max_length=500, blank=True)
+    evidence_file = models.FileField(upload_to="evidence/%Y/%m/", blank=True, max_length=300)
+    evidence_name = models.CharField(max_length=255, blank=True, help_text="The uploaded file's original name.")
+    next_steps = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = ProgressUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-created", "-pk"]
+        get_latest_by = ["date", "created", "pk"]
+        indexes = [models.Index(fields=["action", "-date"], name="actions_update_action_date_idx")]
+
+    def __str__(self):
+        return f"{self.action.ref} {self.date:%d %b %Y}: {self.get_status_display()}"
+
+    def get_absolute_url(self):
+        return f"{self.action.get_absolute_url()}#update-{self.pk}"
+
+    @property
+    def author_name(self):
+        return self.author.display_name if self.author_id else (self.author_role or "Unknown")
+
+    @property
+    def tag_colour(self):
+        return TAG_COLOURS[Status(self.status)]

@@ -1,0 +1,35 @@
+"""Values every page template needs: names, the navigation, and whether the plan is demonstration data."""
+
+from django.conf import settings
+from django.urls import reverse
+
+# (label, url name, the URL namespaces or names that make the item current)
+NAVIGATION = [
+    ("Dashboard", "dashboard", {"dashboard"}),
+]
+
+
+def _nav_items(request):
+    match = getattr(request, "resolver_match", None)
+    here = {match.namespace, match.url_name} if match else set()
+    items = [
+        {"label": label, "url": reverse(name), "active": bool(here & sections)}
+        for label, name, sections in NAVIGATION
+    ]
+    if request.user.is_staff:
+        items.append({"label": "Admin", "url": reverse("admin:index"), "active": False})
+    return items
+
+
+def portal(request):
+    from actions.models import Plan
+
+    signed_in = hasattr(request, "user") and request.user.is_authenticated
+    plan = Plan.current() if signed_in else None
+    return {
+        "PARTNERSHIP_NAME": settings.PARTNERSHIP_NAME,
+        "SERVICE_NAME": settings.SERVICE_NAME,
+        "plan": plan,
+        "is_demonstration": bool(plan and plan.is_demonstration),
+        "nav_items": _nav_items(request) if signed_in else [],
+    }

@@ -1,0 +1,64 @@
+"""Shared fixtures: one user per role, built from the same ensure_roles() the migration uses."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from send_portal.roles import ADMINISTRATOR, BOARD_MEMBER, OPERATIONS_GROUP, WORKSTREAM_LEAD, ensure_roles
+from tests.factories import PriorityFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_quiet(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _person(username, *roles, **fields):
+    ensure_roles()
+    user = UserFactory(username=username, **fields)
+    user.groups.add(*Group.objects.filter(name__in=roles))
+    return user
+
+
+@pytest.fixture
+def priority(db):
+    return PriorityFactory(number=1, short_title="EHC plans")
+
+
+@pytest.fixture
+def other_priority(db):
+    return PriorityFactory(number=2, short_title="Neurodivergent pathway")
+
+
+@pytest.fixture
+def board_member(db):
+    return _person("board", BOARD_MEMBER)
+
+
+@pytest.fixture
+def lead(db, priority):
+    """The workstream lead of `priority`."""
+    user = _person("lead", WORKSTREAM_LEAD)
+    priority.lead = user
+    priority.save()
+    return user
+
+
+@pytest.fixture
+def other_lead(db, other_priority):
+    """The workstream lead of `other_priority`, not of `priority`."""
+    user = _person("otherlead", WORKSTREAM_LEAD)
+    other_priority.lead = user
+    other_priority.save()
+    return user
+
+
+@pytest.fixture
+def operations(db):
+    return _person("ops", OPERATIONS_GROUP)
+
+
+@pytest.fixture
+def admin_user(db):
+    return _person("administrator", ADMINISTRATOR, is_staff=True, is_superuser=True)
