@@ -77,6 +77,7 @@ class ActionFactory(DjangoModelFactory):
 class ProgressUpdateFactory(DjangoModelFactory):
     class Meta:
         model = ProgressUpdate
+        skip_postgeneration_save = True
 
     action = factory.SubFactory(ActionFactory)
     date = factory.LazyFunction(timezone.localdate)
