@@ -1,6 +1,7 @@
 """The plan: its priorities, their actions and the dated progress updates on each action."""
 
 import re
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from send_portal.models import TimeStampedModel
+from send_portal.rules import is_administrator, is_operations
 
 STALE_AFTER_DAYS = 30  # "No recent update": no progress update for this many days
 
@@ -47,6 +49,20 @@ RAG = {
     Status.COMPLETE: "Blue",
 }
 NEEDS_MITIGATION = {Status.AT_RISK, Status.OFF_TRACK}
+
+
+def missing_update_details(status, mitigation, has_evidence):
+    """The one rule for what a new progress update must say beyond its narrative: {field: message}.
+
+    At risk or off track needs what is being done about it; complete needs evidence. (Applied to
+    updates people post; updates imported from an old plan file are taken as they were.)
+    """
+    errors = {}
+    if status in NEEDS_MITIGATION and not (mitigation or "").strip():
+        errors["mitigation"] = "Say what is being done about the action being at risk or off track"
+    if status == Status.COMPLETE and not has_evidence:
+        errors["evidence_link"] = "Add a link to evidence or upload a file that shows the action is complete"
+    return errors
 
 
 class PriorityKind(models.TextChoices):
@@ -97,6 +113,19 @@ class PriorityQuerySet(models.QuerySet):
     def led_by(self, user):
         return self.filter(lead=user)
 
+    def with_action_counts(self, today=None):
+        """Annotate each priority with its actions by status, `overdue`, `stale` and `total` (one query)."""
+        counts = {
+            f"count_{status.value}": models.Count("actions", filter=Q(actions__status=status))
+            for status in Status
+        }
+        return self.select_related("lead").annotate(
+            total=models.Count("actions"),
+            overdue=models.Count("actions", filter=overdue_condition(today, prefix="actions__")),
+            stale=models.Count("actions", filter=stale_condition(today, prefix="actions__")),
+            **counts,
+        )
+
 
 class Priority(TimeStampedModel):
     """One of the plan's areas for priority action or areas for improvement."""
@@ -138,9 +167,40 @@ class Priority(TimeStampedModel):
         return reverse("actions:priority_detail", args=[self.number])
 
     @property
+    def status_counts(self):
+        """(status, tag colour, number of actions) for each status; needs with_action_counts()."""
+        return [(status, TAG_COLOURS[status], getattr(self, f"count_{status.value}")) for status in Status]
+
+    @property
     def success_measures(self):
         """The 'what success looks like' lines as a list."""
         return [line.strip() for line in self.success_looks_like.splitlines() if line.strip()]
+
+
+def overdue_condition(today=None, prefix=""):
+    """The one rule for 'overdue', as a Q: open, and today is after the current due date.
+
+    `prefix` lets aggregates over a relation use the same rule, e.g. prefix="actions__".
+    """
+    today = today or timezone.localdate()
+    p = prefix
+    return ~Q(**{f"{p}status": Status.COMPLETE}) & (
+        Q(**{f"{p}revised_due_date__lt": today})
+        | Q(**{f"{p}revised_due_date__isnull": True, f"{p}due_date__lt": today})
+    )
+
+
+def stale_condition(today=None, days=STALE_AFTER_DAYS, prefix=""):
+    """The one rule for 'no recent update', as a Q: open, and no update for more than `days` days.
+
+    An action never updated counts from its start date.
+    """
+    cutoff = (today or timezone.localdate()) - timedelta(days=days)
+    p = prefix
+    return ~Q(**{f"{p}status": Status.COMPLETE}) & (
+        Q(**{f"{p}last_update_on__lt": cutoff})
+        | Q(**{f"{p}last_update_on__isnull": True, f"{p}start_date__lt": cutoff})
+    )
 
 
 class ActionQuerySet(models.QuerySet):
@@ -153,33 +213,47 @@ class ActionQuerySet(models.QuerySet):
 
     def overdue(self, today=None):
         """Open actions whose current due date has passed: the one definition of 'overdue'."""
-        today = today or timezone.localdate()
-        return self.open().filter(
-            Q(revised_due_date__lt=today) | Q(revised_due_date__isnull=True, due_date__lt=today)
-        )
+        return self.filter(overdue_condition(today))
 
     def stale(self, today=None, days=STALE_AFTER_DAYS):
-        """Open actions with no progress update in `days` days: the one definition of 'no recent update'.
+        """Open actions with no progress update in more than `days` days ('no recent update')."""
+        return self.filter(stale_condition(today, days))
 
-        An action never updated counts from its start date.
-        """
-        cutoff = (today or timezone.localdate()) - timedelta(days=days)
-        return self.open().filter(
-            Q(last_update_on__lt=cutoff) | Q(last_update_on__isnull=True, start_date__lt=cutoff)
+    def due_within(self, days, today=None):
+        """Open actions due in the next `days` days (not yet overdue)."""
+        today = today or timezone.localdate()
+        return (
+            self.open()
+            .with_current_due_date()
+            .filter(current_due__gte=today, current_due__lte=today + timedelta(days=days))
         )
 
     def visible_to(self, user):
         """Every signed-in role may read every action."""
         return self if user.is_authenticated else self.none()
 
+    def updatable_by(self, user):
+        """Actions the user may post progress updates on: the QuerySet twin of actions.add_progressupdate."""
+        if not user.is_authenticated:
+            return self.none()
+        if is_operations(user) or is_administrator(user):
+            return self
+        return self.filter(Q(priority__lead=user) | Q(lead=user))
+
+    def mine(self, user):
+        """The user's own actions and their priorities' actions (the 'My actions' page)."""
+        return self.filter(Q(priority__lead=user) | Q(lead=user))
+
     def for_table(self):
-        return self.select_related("priority", "lead").order_by("ref_sort", "pk")
+        return self.select_related("priority", "lead").with_current_due_date().order_by("ref_sort", "pk")
 
 
 class Action(TimeStampedModel):
     """A commitment in the plan, e.g. 'P2.3 Recruit additional educational psychologists'."""
 
-    ref = models.CharField("reference", max_length=20, unique=True, help_text="The plan's reference, e.g. P2.3.")
+    ref = models.CharField(
+        "reference", max_length=20, unique=True, help_text="The plan's reference, e.g. P2.3."
+    )
     ref_sort = models.CharField(max_length=40, editable=False, db_index=True)
     priority = models.ForeignKey("actions.Priority", on_delete=models.PROTECT, related_name="actions")
     title = models.CharField(max_length=300)
@@ -195,7 +269,9 @@ class Action(TimeStampedModel):
     lead_role = models.CharField(
         max_length=200, blank=True, help_text="The lead as the plan names them, e.g. 'Principal EP'."
     )
-    lead_organisation = models.CharField(max_length=20, choices=LeadOrganisation, default=LeadOrganisation.COUNCIL)
+    lead_organisation = models.CharField(
+        max_length=20, choices=LeadOrganisation, default=LeadOrganisation.COUNCIL
+    )
     start_date = models.DateField(null=True, blank=True)
     due_date = models.DateField("original due date")
     revised_due_date = models.DateField(null=True, blank=True)
@@ -270,10 +346,24 @@ class Action(TimeStampedModel):
             return None
         return ((today or timezone.localdate()) - since).days
 
-    def is_stale(self, today=None):
-        """Open with no update in STALE_AFTER_DAYS days (same rule as ActionQuerySet.stale)."""
-        days = self.days_since_update(today)
-        return self.status != Status.COMPLETE and days is not None and days > STALE_AFTER_DAYS
+    def is_stale(self, today=None, days=STALE_AFTER_DAYS):
+        """Open with no update in more than `days` days (same rule as stale_condition)."""
+        since = self.days_since_update(today)
+        return self.status != Status.COMPLETE and since is not None and since > days
+
+    def flags(self, today=None):
+        """The derived flags shown beside the status, e.g. ['Overdue', 'No recent update']."""
+        flags = []
+        if self.is_overdue(today):
+            flags.append("Overdue")
+        if self.is_stale(today):
+            flags.append("No recent update")
+        return flags
+
+    @property
+    def lead_name(self):
+        """The lead as the plan names them, else the portal user's name."""
+        return self.lead_role or (self.lead.display_name if self.lead_id else "")
 
     @property
     def tag_colour(self):
@@ -324,6 +414,39 @@ class Action(TimeStampedModel):
             self.refresh_status()
         return update
 
+    def save_details(self, changes, *, expected_version):
+        """Change the action's details (not its status) if nobody else has changed it since
+        `expected_version`; raise StaleEdit otherwise. One transaction, history recorded."""
+        with transaction.atomic():
+            current = Action.objects.select_for_update().get(pk=self.pk)
+            if current.version != expected_version:
+                raise StaleEdit(current)
+            for field, value in changes.items():
+                setattr(self, field, value)
+            self.version = current.version + 1
+            self.full_clean()
+            self.save()
+
+    def changes_since(self, version):
+        """What others changed after the form at `version` was loaded, from the recorded history:
+        {"who": [names], "when": datetime, "fields": [(label, old, new), ...]}, or None if unknown."""
+        baseline = self.history.filter(version=version).order_by("-history_date").first()
+        latest = self.history.order_by("-history_date").first()
+        if baseline is None or latest is None or latest.pk == baseline.pk:
+            return None
+        later = self.history.filter(history_date__gt=baseline.history_date).select_related("history_user")
+        fields = []
+        for change in latest.diff_against(
+            baseline, excluded_fields=["version", "updated", "ref_sort"]
+        ).changes:
+            field = self._meta.get_field(change.field)
+            display = dict(field.flatchoices) if field.choices else {}
+            fields.append(
+                (field.verbose_name, display.get(change.old, change.old), display.get(change.new, change.new))
+            )
+        names = sorted({record.history_user.display_name for record in later if record.history_user_id})
+        return {"who": names, "when": latest.history_date, "fields": fields}
+
 
 class StaleEdit(Exception):
     """Someone else changed the record after this form was loaded."""
@@ -336,6 +459,12 @@ class StaleEdit(Exception):
 def natural_sort_key(ref):
     """Sort key that puts P2.10 after P2.9: digit runs are zero-padded."""
     return re.sub(r"\d+", lambda m: m.group().zfill(6), ref)
+
+
+def evidence_path(update, filename):
+    """Store evidence under a generated name; the original name is kept in `evidence_name`."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
 class ProgressUpdateQuerySet(models.QuerySet):
@@ -367,11 +496,15 @@ class ProgressUpdate(models.Model):
     status = models.CharField(max_length=20, choices=Status)
     narrative = models.TextField()
     mitigation = models.TextField(
-        "what is being done about it", blank=True, help_text="Required when the status is at risk or off track."
+        "what is being done about it",
+        blank=True,
+        help_text="Required when the status is at risk or off track.",
     )
     evidence_link = models.URLField(max_length=500, blank=True)
-    evidence_file = models.FileField(upload_to="evidence/%Y/%m/", blank=True, max_length=300)
-    evidence_name = models.CharField(max_length=255, blank=True, help_text="The uploaded file's original name.")
+    evidence_file = models.FileField(upload_to=evidence_path, blank=True, max_length=300)
+    evidence_name = models.CharField(
+        max_length=255, blank=True, help_text="The uploaded file's original name."
+    )
     next_steps = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
 

@@ -32,7 +32,11 @@ class Group(TimeStampedModel):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reporting_groups"
     )
     chair = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="chaired_groups"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="chaired_groups",
     )
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="governance_groups")
     priority = models.ForeignKey(
@@ -110,7 +114,10 @@ class Meeting(TimeStampedModel):
     status = models.CharField(max_length=20, choices=MeetingStatus, default=MeetingStatus.SCHEDULED)
     minutes = models.TextField(blank=True)
     attendees = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="governance.Attendance", blank=True, related_name="meetings_attended"
+        settings.AUTH_USER_MODEL,
+        through="governance.Attendance",
+        blank=True,
+        related_name="meetings_attended",
     )
 
     history = HistoricalRecords()
@@ -166,9 +173,15 @@ class AgendaItem(models.Model):
     )
     actions = models.ManyToManyField("actions.Action", blank=True, related_name="agenda_items")
     presenter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="agenda_items"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
     )
-    presenter_role = models.CharField(max_length=200, blank=True, help_text="When the presenter has no account.")
+    presenter_role = models.CharField(
+        max_length=200, blank=True, help_text="When the presenter has no account."
+    )
 
     history = HistoricalRecords(m2m_fields=[actions])
 
@@ -230,10 +243,16 @@ class MeetingActionQuerySet(models.QuerySet):
 class MeetingAction(TimeStampedModel):
     """An entry in the action log: something a meeting asked someone to do."""
 
-    meeting = models.ForeignKey("governance.Meeting", on_delete=models.CASCADE, related_name="meeting_actions")
+    meeting = models.ForeignKey(
+        "governance.Meeting", on_delete=models.CASCADE, related_name="meeting_actions"
+    )
     text = models.TextField()
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="meeting_actions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meeting_actions",
     )
     owner_role = models.CharField(max_length=200, blank=True, help_text="When the owner has no account.")
     due_date = models.DateField(null=True, blank=True)

@@ -128,7 +128,9 @@ class Indicator(TimeStampedModel):
         if self.unit == Unit.PERCENT and not (0 <= value <= 100):
             raise ValidationError("Enter a percentage between 0 and 100.", code="percent_range")
         if self.unit in (Unit.COUNT, Unit.WEEKS, Unit.DAYS) and value < 0:
-            raise ValidationError(f"A value in {self.get_unit_display().lower()} cannot be negative.", code="negative")
+            raise ValidationError(
+                f"A value in {self.get_unit_display().lower()} cannot be negative.", code="negative"
+            )
         if self.unit == Unit.COUNT and value != int(value):
             raise ValidationError("A count must be a whole number.", code="whole_number")
 
@@ -141,7 +143,9 @@ class MeasurementQuerySet(models.QuerySet):
 class Measurement(models.Model):
     """The value of an indicator for one reporting period. One value per indicator and period."""
 
-    indicator = models.ForeignKey("indicators.Indicator", on_delete=models.CASCADE, related_name="measurements")
+    indicator = models.ForeignKey(
+        "indicators.Indicator", on_delete=models.CASCADE, related_name="measurements"
+    )
     period_end = models.DateField(help_text="The last day of the period the value describes.")
     value = models.DecimalField(max_digits=12, decimal_places=3)
     note = models.TextField(blank=True)

@@ -6,6 +6,8 @@ from django.urls import reverse
 # (label, url name, the URL namespaces or names that make the item current)
 NAVIGATION = [
     ("Dashboard", "dashboard", {"dashboard"}),
+    ("Actions", "actions:action_list", {"action_list", "action_detail", "progressupdate_add", "action_edit"}),
+    ("My actions", "actions:action_mine", {"action_mine"}),
 ]
 
 

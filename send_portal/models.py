@@ -29,7 +29,9 @@ class OrganisationKind(models.TextChoices):
 class Organisation(TimeStampedModel):
     """A partner organisation, e.g. the county council or the Integrated Care Board."""
 
-    code = models.SlugField(max_length=40, unique=True, help_text="Short code used in the plan file, e.g. LA.")
+    code = models.SlugField(
+        max_length=40, unique=True, help_text="Short code used in the plan file, e.g. LA."
+    )
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=30, choices=OrganisationKind, default=OrganisationKind.OTHER)
 

@@ -179,6 +179,16 @@ EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 # --- Forms and tables -------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+# Widgets crispy-forms-gds does not style by itself.
+CRISPY_CLASS_CONVERTERS = {
+    "numberinput": "govuk-input",
+    "urlinput": "govuk-input",
+    "dateinput": "govuk-input",
+    "datetimeinput": "govuk-input",
+    "timeinput": "govuk-input",
+    "fileinput": "govuk-file-upload",
+    "radioselect": "govuk-radios__input",
+}
 DJANGO_TABLES2_TEMPLATE = "django_tables2/gds.html"
 
 # --- Locale -----------------------------------------------------------------------------------------

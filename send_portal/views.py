@@ -1,17 +1,100 @@
-"""Project-wide views: the dashboard and the health check."""
+"""Base views every app builds on, plus the project-wide pages (dashboard, health, accessibility, errors)."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
 
-from actions.models import Priority
+from actions.models import TAG_COLOURS, Priority, ProgressUpdate, Status
+from governance.models import Meeting
+from send_portal.exports import SafeTableExport
+from send_portal.rules import who_can
+
+
+def get_permitted(user, model, perm, queryset=None, **lookup):
+    """The object the user may act on: 404 when it is outside what they can see, 403 when they can see
+    it but may not do `perm` to it."""
+    base = queryset if queryset is not None else model.objects.all()
+    obj = get_object_or_404(base.visible_to(user), **lookup)
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(who_can(perm))
+    return obj
+
+
+class PortalPermissionMixin:
+    """Scope the queryset to what the user may see (so others' objects are 404), then check
+    `permission_required` against the object or, for lists, the model. Answers 403 with who can."""
+
+    permission_required = None
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+    def check_permission(self, obj=None):
+        if self.permission_required and not self.request.user.has_perm(self.permission_required, obj):
+            raise PermissionDenied(who_can(self.permission_required))
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        self.check_permission(obj)
+        return obj
+
+
+class ObjectListView(PortalPermissionMixin, ExportMixin, SingleTableMixin, FilterView):
+    """A filterable, sortable, paginated table with CSV and XLSX export of exactly what is filtered."""
+
+    template_name = "layouts/object_list.html"
+    export_class = SafeTableExport
+    export_formats = ("csv", "xlsx")
+    table_pagination = {"per_page": 25}
+    title = ""
+    add_url = None
+
+    def get(self, request, *args, **kwargs):
+        self.check_permission()
+        return super().get(request, *args, **kwargs)
+
+    def get_export_filename(self, export_format):
+        return f"{self.export_name}.{export_format}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title
+        context["add_url"] = self.add_url
+        context["export_formats"] = self.export_formats
+        return context
 
 
 def dashboard(request):
-    """The plan at a glance."""
-    priorities = Priority.objects.visible_to(request.user)
-    return render(request, "dashboard.html", {"priorities": priorities})
+    """The plan at a glance: each priority's actions by status, overdue and not updated, the latest
+    updates and the next Board meeting. Every number links to the list behind it."""
+    priorities = list(Priority.objects.visible_to(request.user).with_action_counts())
+    totals = {
+        "total": sum(p.total for p in priorities),
+        "overdue": sum(p.overdue for p in priorities),
+        "stale": sum(p.stale for p in priorities),
+        "by_status": [
+            (status, TAG_COLOURS[status], sum(getattr(p, f"count_{status.value}") for p in priorities))
+            for status in Status
+        ],
+    }
+    updates = (
+        ProgressUpdate.objects.visible_to(request.user).select_related("action", "author").latest_first()[:8]
+    )
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "priorities": priorities,
+            "totals": totals,
+            "updates": updates,
+            "next_board_meeting": Meeting.objects.visible_to(request.user).next_board_meeting(),
+        },
+    )
 
 
 @login_not_required

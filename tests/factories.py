@@ -71,7 +71,9 @@ class ActionFactory(DjangoModelFactory):
     due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=28))
 
     class Params:
-        overdue = factory.Trait(due_date=factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=1)))
+        overdue = factory.Trait(
+            due_date=factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=1))
+        )
 
 
 class ProgressUpdateFactory(DjangoModelFactory):

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import FETCH_RAISE
 
-from actions.models import Action, Status, StaleEdit, natural_sort_key
+from actions.models import Action, StaleEdit, Status, natural_sort_key
 from tests.factories import ActionFactory, PriorityFactory, ProgressUpdateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,8 +101,13 @@ def test_record_update_adds_the_update_and_sets_the_status_in_one_step():
     action = ActionFactory()
     author = UserFactory()
 
-    update = action.record_update(author=author, status=Status.AT_RISK, narrative="Recruitment paused.",
-                                  mitigation="Agency staff booked.", date=date(2026, 2, 1))
+    update = action.record_update(
+        author=author,
+        status=Status.AT_RISK,
+        narrative="Recruitment paused.",
+        mitigation="Agency staff booked.",
+        date=date(2026, 2, 1),
+    )
 
     action.refresh_from_db()
     assert action.updates.get() == update
@@ -115,8 +120,13 @@ def test_record_update_refuses_a_stale_version_and_writes_nothing():
     action.record_update(author=UserFactory(), status=Status.ON_TRACK, narrative="First.")
 
     with pytest.raises(StaleEdit):
-        action.record_update(author=UserFactory(), status=Status.OFF_TRACK, narrative="Second.",
-                             mitigation="Escalated.", expected_version=1)
+        action.record_update(
+            author=UserFactory(),
+            status=Status.OFF_TRACK,
+            narrative="Second.",
+            mitigation="Escalated.",
+            expected_version=1,
+        )
 
     action.refresh_from_db()
     assert action.updates.count() == 1

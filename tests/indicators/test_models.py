@@ -46,8 +46,10 @@ def test_a_value_that_makes_no_sense_for_its_unit_is_refused(unit, value, messag
         Measurement(indicator=indicator, period_end=date(2025, 6, 30), value=value).full_clean()
 
 
-@pytest.mark.parametrize(("unit", "value"), [(Unit.PERCENT, 0), (Unit.PERCENT, 100), (Unit.COUNT, 1801),
-                                             (Unit.WEEKS, Decimal("10.5"))])
+@pytest.mark.parametrize(
+    ("unit", "value"),
+    [(Unit.PERCENT, 0), (Unit.PERCENT, 100), (Unit.COUNT, 1801), (Unit.WEEKS, Decimal("10.5"))],
+)
 def test_a_sensible_value_is_accepted(unit, value):
     indicator = IndicatorFactory(unit=unit, baseline_value=1, target_value=2)
     Measurement(indicator=indicator, period_end=date(2025, 6, 30), value=value).full_clean()
@@ -60,8 +62,11 @@ def test_the_target_date_must_follow_the_baseline_date():
 
 @pytest.mark.parametrize(
     ("unit", "value", "text"),
-    [(Unit.PERCENT, Decimal("17.500"), "17.5%"), (Unit.COUNT, Decimal("1801.000"), "1,801"),
-     (Unit.WEEKS, Decimal("104"), "104 weeks")],
+    [
+        (Unit.PERCENT, Decimal("17.500"), "17.5%"),
+        (Unit.COUNT, Decimal("1801.000"), "1,801"),
+        (Unit.WEEKS, Decimal("104"), "104 weeks"),
+    ],
 )
 def test_values_are_shown_with_their_unit(unit, value, text):
     assert IndicatorFactory.build(unit=unit).format_value(value) == text

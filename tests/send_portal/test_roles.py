@@ -2,7 +2,14 @@ import pytest
 from django.contrib.auth.models import Group
 
 from actions.models import Action
-from send_portal.roles import ADMINISTRATOR, BOARD_MEMBER, OPERATIONS_GROUP, ROLE_PERMISSIONS, WORKSTREAM_LEAD, ensure_roles
+from send_portal.roles import (
+    ADMINISTRATOR,
+    BOARD_MEMBER,
+    OPERATIONS_GROUP,
+    ROLE_PERMISSIONS,
+    WORKSTREAM_LEAD,
+    ensure_roles,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -10,7 +17,10 @@ pytestmark = pytest.mark.django_db
 def test_the_migration_creates_the_four_roles_with_every_listed_permission():
     for role, perms in ROLE_PERMISSIONS.items():
         group = Group.objects.get(name=role)
-        held = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+        held = {
+            f"{p.content_type.app_label}.{p.codename}"
+            for p in group.permissions.select_related("content_type")
+        }
         assert set(perms) <= held, f"{role} lacks {set(perms) - held}"
 
 

@@ -1,0 +1,54 @@
+"""Filters for the actions list. Parameter names are the model's field names, plus q, overdue and
+not_updated_for, so a dashboard number or a bookmark can build the same URL."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from actions.models import Action, LeadOrganisation, Priority, Status
+from send_portal.filters import FilterForm
+from send_portal.models import User
+
+
+class ActionFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search", method="search", help_text="Reference, title or description"
+    )
+    priority = django_filters.ModelChoiceFilter(
+        queryset=Priority.objects.all(), to_field_name="number", empty_label="Any priority"
+    )
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, widget=forms.CheckboxSelectMultiple)
+    lead = django_filters.ModelChoiceFilter(
+        queryset=User.objects.filter(led_actions__isnull=False).distinct().order_by("username"),
+        label="Lead (portal user)",
+        empty_label="Anyone",
+    )
+    lead_organisation = django_filters.ChoiceFilter(
+        choices=LeadOrganisation.choices, label="Lead organisation", empty_label="Any organisation"
+    )
+    overdue = django_filters.BooleanFilter(
+        label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput
+    )
+    not_updated_for = django_filters.NumberFilter(
+        label="Not updated for more than (days)",
+        method="filter_not_updated_for",
+        min_value=0,
+        max_value=3650,
+        help_text="For example 30 for 'no recent update'",
+    )
+
+    class Meta:
+        model = Action
+        fields = ["q", "priority", "status", "lead", "lead_organisation", "overdue", "not_updated_for"]
+        form = FilterForm
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(ref__icontains=value) | Q(title__icontains=value) | Q(description__icontains=value)
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue() if value else queryset
+
+    def filter_not_updated_for(self, queryset, name, value):
+        return queryset.stale(days=int(value))

@@ -1,0 +1,149 @@
+"""Pages for priorities and actions: list, detail, 'My actions', progress updates, edits, evidence."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from actions.filters import ActionFilterSet
+from actions.forms import ActionForm, ProgressUpdateForm
+from actions.models import Action, Priority, ProgressUpdate, StaleEdit
+from actions.tables import ActionTable
+from send_portal.views import ObjectListView, get_permitted
+
+DUE_SOON_DAYS = 28
+
+
+class ActionListView(ObjectListView):
+    permission_required = "actions.view_action"
+    queryset = Action.objects.for_table()
+    table_class = ActionTable
+    filterset_class = ActionFilterSet
+    title = "Actions"
+    export_name = "actions"
+
+
+def priority_detail(request, number):
+    """A priority: the inspection's words, its workstream, its actions and latest updates."""
+    priority = get_permitted(request.user, Priority, "actions.view_priority", number=number)
+    actions = Action.objects.for_table().filter(priority=priority)
+    table = ActionTable(actions, exclude=["priority"], order_by=request.GET.get("sort"))
+    counts = Priority.objects.with_action_counts().get(pk=priority.pk)
+    updates = (
+        ProgressUpdate.objects.filter(action__priority=priority)
+        .select_related("action", "author")
+        .latest_first()[:5]
+    )
+    return render(
+        request,
+        "actions/priority_detail.html",
+        {"priority": priority, "counts": counts, "table": table, "updates": updates},
+    )
+
+
+def action_detail(request, ref):
+    """An action: all its fields, original and revised dates, and the timeline of updates."""
+    action = get_permitted(
+        request.user,
+        Action,
+        "actions.view_action",
+        Action.objects.select_related("priority", "lead"),
+        ref=ref,
+    )
+    updates = action.updates.select_related("author").latest_first()
+    return render(
+        request,
+        "actions/action_detail.html",
+        {
+            "action": action,
+            "updates": updates,
+            "can_update": request.user.has_perm("actions.add_progressupdate", action),
+            "can_edit": request.user.has_perm("actions.change_action", action),
+        },
+    )
+
+
+def my_actions(request):
+    """The signed-in person's actions and their priorities' actions: overdue, due soon, not updated."""
+    mine = Action.objects.for_table().mine(request.user)
+    today = timezone.localdate()
+    sections = [
+        ("overdue", "Overdue", mine.overdue(today)),
+        ("due-soon", f"Due in the next {DUE_SOON_DAYS} days", mine.due_within(DUE_SOON_DAYS, today)),
+        ("no-recent-update", "No update in the last 30 days", mine.stale(today)),
+        ("all", "All my actions", mine),
+    ]
+    tables = [(slug, heading, ActionTable(qs, prefix=f"{slug}-")) for slug, heading, qs in sections]
+    return render(request, "actions/my_actions.html", {"tables": tables, "total": len(tables[-1][2].rows)})
+
+
+def progressupdate_add(request, ref):
+    """Post a progress update; refused with an explanation if someone else changed the action first."""
+    action = get_permitted(request.user, Action, "actions.add_progressupdate", ref=ref)
+    initial = {"version": action.version, "status": action.status}
+    form = ProgressUpdateForm(request.POST or None, request.FILES or None, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            action.record_update(
+                author=request.user,
+                status=form.cleaned_data["status"],
+                narrative=form.cleaned_data["narrative"],
+                expected_version=form.cleaned_data["version"],
+                **form.update_details(),
+            )
+        except StaleEdit as stale:
+            conflict = stale.current.changes_since(form.cleaned_data["version"]) or {}
+            action = stale.current
+            form = _keep_input(ProgressUpdateForm, request, action.version)
+        else:
+            messages.success(
+                request, f"Your update on {action.ref} is saved: it is now {action.get_status_display()}."
+            )
+            return redirect(action)
+    return render(
+        request, "actions/progressupdate_form.html", {"action": action, "form": form, "conflict": conflict}
+    )
+
+
+def action_edit(request, ref):
+    """Edit an action's details or revise its due date; a stale form is refused, never overwrites."""
+    action = get_permitted(request.user, Action, "actions.change_action", ref=ref)
+    form = ActionForm(request.POST or None, instance=action, initial={"version": action.version})
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            action.save_details(form.changes(), expected_version=form.cleaned_data["version"])
+        except StaleEdit as stale:
+            conflict = stale.current.changes_since(form.cleaned_data["version"]) or {}
+            action = stale.current
+            form = _keep_input(ActionForm, request, action.version, instance=action)
+        else:
+            messages.success(request, f"The details of {action.ref} are saved.")
+            return redirect(action)
+    return render(request, "actions/action_form.html", {"action": action, "form": form, "conflict": conflict})
+
+
+def evidence_download(request, ref, pk):
+    """Download an update's evidence file, through the same permission check as the action page."""
+    action = get_permitted(request.user, Action, "actions.view_action", ref=ref)
+    update = get_object_or_404(ProgressUpdate, action=action, pk=pk)
+    if not update.evidence_file:
+        raise Http404("This update has no evidence file.")
+    try:
+        handle = update.evidence_file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The evidence file is missing from storage.") from None
+    return FileResponse(
+        handle, as_attachment=True, filename=update.evidence_name or update.evidence_file.name
+    )
+
+
+def _keep_input(form_class, request, version, **kwargs):
+    """Rebuild a refused form with everything the person typed and the current version, so they can
+    read what changed and save again without losing their work."""
+    data = request.POST.copy()
+    data["version"] = version
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    return form

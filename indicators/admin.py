@@ -1,0 +1,115 @@
+"""Admin for success indicators and their measurements."""
+
+from django.contrib import admin
+from django.db.models import Max
+from simple_history.admin import SimpleHistoryAdmin
+
+from indicators.models import Indicator, Measurement
+
+
+class MeasurementInline(admin.TabularInline):
+    """An indicator's values. A wrong value is corrected in place; the history keeps the old one."""
+
+    model = Measurement
+    fields = ["period_end", "value", "is_illustrative", "note", "recorded_by", "updated"]
+    readonly_fields = ["updated"]
+    autocomplete_fields = ["recorded_by"]
+    can_delete = False
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("indicator", "recorded_by")
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "code",
+        "name",
+        "priority",
+        "unit",
+        "direction",
+        "baseline_value",
+        "target_value",
+        "target_date",
+        "owner",
+        "latest_period",
+        "provenance",
+    ]
+    list_display_links = ["code", "name"]
+    list_filter = ["priority", "unit", "direction", "frequency", "provenance"]
+    list_select_related = ["priority", "owner"]
+    search_fields = ["code", "name", "definition", "source"]
+    ordering = ["priority__number", "code"]
+    autocomplete_fields = ["priority", "owner"]
+    fieldsets = [
+        (None, {"fields": ["code", "priority", "name", "definition"]}),
+        (
+            "Baseline and target",
+            {
+                "fields": [
+                    "unit",
+                    "direction",
+                    "baseline_value",
+                    "baseline_date",
+                    "target_value",
+                    "target_date",
+                    "tolerance",
+                ]
+            },
+        ),
+        ("Reporting", {"fields": ["frequency", "reporting_lag_days", "source", "owner"]}),
+        ("Provenance", {"fields": ["provenance", "note"]}),
+    ]
+    inlines = [MeasurementInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(latest_period=Max("measurements__period_end"))
+
+    @admin.display(description="latest value for", ordering="latest_period", empty_value="No data yet")
+    def latest_period(self, indicator):
+        return indicator.latest_period
+
+    def save_formset(self, request, form, formset, change):
+        """New measurements added here are recorded by the administrator unless they say otherwise."""
+        for measurement in formset.save(commit=False):
+            if measurement.pk is None and measurement.recorded_by_id is None:
+                measurement.recorded_by = request.user
+            measurement.save()
+        formset.save_m2m()
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(SimpleHistoryAdmin):
+    """Values can be corrected (the history keeps the old value) but not deleted."""
+
+    list_display = ["indicator", "period_end", "formatted_value", "is_illustrative", "recorded_by", "updated"]
+    list_filter = ["is_illustrative", "indicator__priority", "indicator"]
+    list_select_related = ["indicator", "recorded_by"]
+    search_fields = ["indicator__code", "indicator__name", "note"]
+    ordering = ["indicator__priority__number", "indicator__code", "-period_end"]
+    date_hierarchy = "period_end"
+    autocomplete_fields = ["indicator", "recorded_by"]
+    fields = [
+        "indicator",
+        "period_end",
+        "value",
+        "is_illustrative",
+        "note",
+        "recorded_by",
+        "recorded_at",
+        "updated",
+    ]
+    readonly_fields = ["recorded_at", "updated"]
+
+    @admin.display(description="value", ordering="value")
+    def formatted_value(self, measurement):
+        return measurement.formatted_value
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("recorded_by", request.user.pk)
+        return initial
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,56 @@
+"""Admin for people and organisations, and the admin site's names."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Count
+
+from send_portal.models import Organisation, User
+
+admin.site.site_header = f"{settings.SERVICE_NAME} administration: {settings.PARTNERSHIP_NAME}"
+admin.site.site_title = f"{settings.SERVICE_NAME} administration"
+admin.site.index_title = "Plan, people and governance records"
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "people_count"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+    ordering = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(people_count=Count("people"))
+
+    @admin.display(description="people", ordering="people_count")
+    def people_count(self, organisation):
+        return organisation.people_count
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Django's user admin, plus the person's organisation and job title."""
+
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("Personal info", {"fields": ["first_name", "last_name", "email", "organisation", "job_title"]}),
+        (
+            "Roles and permissions",
+            {
+                "description": "Roles are groups: Board member, Workstream lead, Operations Group, "
+                "Administrator. Only administrators should have staff status.",
+                "fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"],
+            },
+        ),
+        ("Important dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["username", "usable_password", "password1", "password2"]}),
+        ("Personal info", {"fields": ["first_name", "last_name", "email", "organisation", "job_title"]}),
+    ]
+    list_display = ["username", "first_name", "last_name", "job_title", "organisation", "email", "is_staff"]
+    list_filter = ["organisation", "groups", "is_staff", "is_superuser", "is_active"]
+    list_select_related = ["organisation"]
+    search_fields = ["username", "first_name", "last_name", "email", "job_title", "organisation__name"]
+    ordering = ["first_name", "last_name", "username"]
+    autocomplete_fields = ["organisation"]

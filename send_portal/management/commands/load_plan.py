@@ -1,0 +1,59 @@
+"""manage.py load_plan [PATH] [--demo-users] [--password PW]: load or refresh the plan from a YAML file."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from send_portal.plan_loader import DEFAULT_PLAN_FILE, DEMO_PASSWORD, PlanFileError, load_plan
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the plan (people, priorities, actions, indicators, groups and meetings) from a YAML plan "
+        "file. Safe to run again: rows that match the file are left alone. A problem anywhere in the "
+        "file loads nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "path",
+            nargs="?",
+            default=str(DEFAULT_PLAN_FILE),
+            help=f"The plan file (default: {DEFAULT_PLAN_FILE}).",
+        )
+        parser.add_argument(
+            "--demo-users",
+            action="store_true",
+            help="Give every person in the file a password, so the demo logins work.",
+        )
+        parser.add_argument("--password", help=f"The password --demo-users sets (default: {DEMO_PASSWORD}).")
+
+    def handle(self, *args, path, demo_users, password, **options):
+        if password is not None and not demo_users:
+            raise CommandError("--password only applies with --demo-users.")
+        if demo_users and password == "":
+            raise CommandError("The demo password cannot be empty.")
+        demo_password = (password or DEMO_PASSWORD) if demo_users else None
+
+        try:
+            report = load_plan(path, demo_password=demo_password)
+        except PlanFileError as error:
+            raise CommandError(f"Nothing was loaded. {error}") from error
+
+        self.stdout.write(self.style.SUCCESS(f"Loaded {path}"))
+        for line in report.summary_lines():
+            self.stdout.write(f"  {line}")
+        if not report.changed:
+            self.stdout.write("Nothing changed: the database already matches the file.")
+        for note in report.notes:
+            self.stdout.write(self.style.WARNING(f"Note: {note}"))
+        if report.demo_logins:
+            self._write_demo_logins(report.demo_logins, demo_password)
+
+    def _write_demo_logins(self, logins, password):
+        """A table of the demo people's usernames, job titles and roles, with the shared password."""
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (every password is: {password})")
+        width = max(len("Username"), *(len(username) for username, _, _ in logins))
+        title_width = max(len("Job title"), *(len(title) for _, title, _ in logins))
+        self.stdout.write(f"  {'Username':<{width}}  {'Job title':<{title_width}}  Roles")
+        for username, title, roles in logins:
+            self.stdout.write(f"  {username:<{width}}  {title:<{title_width}}  {', '.join(roles)}")

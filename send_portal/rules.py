@@ -1,0 +1,46 @@
+"""Role predicates shared by every app's rules.py. A person's groups are fetched once per request."""
+
+import rules
+
+from send_portal.roles import ADMINISTRATOR, BOARD_MEMBER, OPERATIONS_GROUP, WORKSTREAM_LEAD
+
+
+def role_names(user):
+    """The names of the user's role groups, cached on the user object (one query per request)."""
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_role_names"):
+        user._role_names = frozenset(user.groups.values_list("name", flat=True))
+    return user._role_names
+
+
+@rules.predicate
+def is_board_member(user):
+    return BOARD_MEMBER in role_names(user)
+
+
+@rules.predicate
+def is_workstream_lead(user):
+    return WORKSTREAM_LEAD in role_names(user)
+
+
+@rules.predicate
+def is_operations(user):
+    return OPERATIONS_GROUP in role_names(user)
+
+
+@rules.predicate
+def is_administrator(user):
+    return user.is_superuser or ADMINISTRATOR in role_names(user)
+
+
+is_signed_in = rules.is_authenticated
+
+
+# The sentence a 403 page shows for each permission: who may do it. Each app's rules.py adds its own.
+WHO_CAN = {}
+
+
+def who_can(perm):
+    """The sentence saying who may do `perm`."""
+    return WHO_CAN.get(perm, "You do not have permission to do this. Ask an administrator if you need it.")
