@@ -254,7 +254,7 @@ class Action(TimeStampedModel):
     ref = models.CharField(
         "reference", max_length=20, unique=True, help_text="The plan's reference, e.g. P2.3."
     )
-    ref_sort = models.CharField(max_length=40, editable=False, db_index=True)
+    ref_sort = models.CharField(max_length=40, editable=False, blank=True, db_index=True)
     priority = models.ForeignKey("actions.Priority", on_delete=models.PROTECT, related_name="actions")
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
@@ -374,19 +374,20 @@ class Action(TimeStampedModel):
         return RAG[Status(self.status)]
 
     # --- Domain actions -------------------------------------------------------------------------------
-    def refresh_status(self):
-        """Set status, completion date and last update date from the latest progress update.
-
-        The one rule for an action's current status: the status of its latest update (by the update's
-        date, then by when it was recorded). Saves only the fields it owns.
-        """
+    def derived_status(self):
+        """(status, completed_on, last_update_on) from the latest progress update: the one rule for an
+        action's current status. The latest update is by the update's date, then when it was recorded."""
         latest = self.updates.order_by("-date", "-created", "-pk").first()
         if latest is None:
-            self.status, self.completed_on, self.last_update_on = Status.NOT_STARTED, None, None
-        else:
-            self.status = latest.status
-            self.completed_on = latest.date if latest.status == Status.COMPLETE else None
-            self.last_update_on = latest.date
+            return (Status.NOT_STARTED, None, None)
+        return (latest.status, latest.date if latest.status == Status.COMPLETE else None, latest.date)
+
+    def refresh_status(self):
+        """Store the derived status, completion date and last update date; saves only when they changed."""
+        derived = self.derived_status()
+        if derived == (self.status, self.completed_on, self.last_update_on):
+            return  # nothing changed: no save, no history row
+        self.status, self.completed_on, self.last_update_on = derived
         self.save(update_fields=["status", "completed_on", "last_update_on", "updated"])
 
     def record_update(self, *, author, status, narrative, date=None, expected_version=None, **details):
@@ -409,9 +410,9 @@ class Action(TimeStampedModel):
             )
             update.full_clean()
             update.save()
+            self.status, self.completed_on, self.last_update_on = self.derived_status()
             self.version = current.version + 1
-            self.save(update_fields=["version", "updated"])
-            self.refresh_status()
+            self.save(update_fields=["status", "completed_on", "last_update_on", "version", "updated"])
         return update
 
     def save_details(self, changes, *, expected_version):
