@@ -112,3 +112,9 @@ def health(request):
 def accessibility(request):
     """The accessibility statement, readable without signing in."""
     return render(request, "accessibility.html")
+
+
+@login_not_required
+def csrf_failure(request, reason=""):
+    """A form sent without a valid security token (usually a page left open too long): say what to do."""
+    return render(request, "403_csrf.html", status=403)

@@ -18,6 +18,12 @@ MATRIX = {
     "health": ("get", (200, 200, 200, 200, 200, 200)),
     "login": ("get", (200, 302, 302, 302, 302, 302)),
     "logout": ("post", (302, 302, 302, 302, 302, 302)),
+    "password_change": ("get", (302, 200, 200, 200, 200, 200)),
+    "password_change_done": ("get", (302, 200, 200, 200, 200, 200)),
+    "password_reset": ("get", (200, 200, 200, 200, 200, 200)),
+    "password_reset_done": ("get", (200, 200, 200, 200, 200, 200)),
+    "password_reset_confirm": ("get", (200, 200, 200, 200, 200, 200)),
+    "password_reset_complete": ("get", (200, 200, 200, 200, 200, 200)),
     "actions:priority_detail": ("get", (302, 200, 200, 200, 200, 200)),
     "actions:action_list": ("get", (302, 200, 200, 200, 200, 200)),
     "actions:action_mine": ("get", (302, 200, 200, 200, 200, 200)),
@@ -63,6 +69,7 @@ def url_for(name, world):
         "actions:progressupdate_add": [action.ref],
         "actions:action_edit": [action.ref],
         "actions:evidence_download": [action.ref, update.pk],
+        "password_reset_confirm": ["MQ", "not-a-valid-token"],
     }.get(name, [])
     return reverse(name, args=args)
 

@@ -26,3 +26,9 @@ def action_flags(action, today=None):
     """'Overdue' and 'No recent update' tags for an open action, from the model's one rule for each."""
     tags = format_html_join("", "{}", ((tag_html(flag, FLAG_COLOUR),) for flag in action.flags(today)))
     return format_html('<span class="portal-flags">{}</span>', tags) if tags else ""
+
+
+@register.filter
+def minutes(duration):
+    """A timedelta as whole minutes, e.g. 30."""
+    return int(duration.total_seconds() // 60)

@@ -1,0 +1,42 @@
+"""When the database cannot be reached, answer 503 with a plain page instead of a server error."""
+
+import logging
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.template.loader import render_to_string
+from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
+
+
+class DatabaseUnavailableMiddleware:
+    """Turn 'cannot connect' database errors into a 503 page that needs no database to render.
+
+    Connections carry CONN_HEALTH_CHECKS, so the next request after the database returns reconnects
+    by itself: no restart needed.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)) or not is_connection_error(exception):
+            return None
+        logger.error("Database unavailable: %s", exception)
+        for connection in connections.all():
+            connection.close_if_unusable_or_obsolete()
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+
+
+def is_connection_error(exception: DatabaseError) -> bool:
+    """True for 'cannot reach the database' errors, False for e.g. a failed constraint."""
+    text = str(exception).lower()
+    return isinstance(exception, InterfaceError) or any(
+        phrase in text
+        for phrase in ("connection", "could not connect", "server closed", "terminating", "timeout", "unable to open")
+    )

@@ -1,0 +1,126 @@
+"""Sign-in protection: lockout, password change and reset, and the pages that explain failures."""
+
+import re
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct horse battery staple"
+
+
+def attempt(client, username, password):
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR="10.0.0.7")
+
+
+def test_five_wrong_passwords_lock_that_username_from_that_address_with_a_clear_message(client):
+    UserFactory(username="sam")
+    for _ in range(4):
+        assert attempt(client, "sam", "wrong").status_code == 200
+
+    response = attempt(client, "sam", "wrong")
+
+    assert response.status_code == 429
+    content = response.content.decode()
+    assert "Sign-in is locked for now" in content
+    assert "Try again after 30 minutes" in content
+    assert attempt(client, "sam", PASSWORD).status_code == 429  # even the right password waits
+
+
+def test_a_lockout_does_not_block_other_people_behind_the_same_address(client):
+    UserFactory(username="sam")
+    UserFactory(username="jo")
+    for _ in range(5):
+        attempt(client, "sam", "wrong")
+
+    response = attempt(client, "jo", PASSWORD)
+
+    assert response.status_code == 302
+
+
+def test_a_person_changes_their_password(client):
+    user = UserFactory()
+    client.force_login(user)
+
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "a new long passphrase 42", "new_password2": "a new long passphrase 42"},
+    )
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("a new long passphrase 42")
+
+
+def test_a_weak_new_password_is_refused_with_the_validators_reason(client):
+    client.force_login(UserFactory())
+
+    response = client.post(
+        reverse("password_change"), {"old_password": PASSWORD, "new_password1": "123", "new_password2": "123"}
+    )
+
+    content = response.content.decode()
+    assert "There is a problem" in content
+    assert "too short" in content
+
+
+def test_a_password_reset_mails_a_link_that_sets_a_new_password(client, mailoutbox):
+    user = UserFactory(email="sam@example.org")
+
+    client.post(reverse("password_reset"), {"email": "sam@example.org"})
+
+    assert len(mailoutbox) == 1
+    link = re.search(r"/accounts/password/reset/[^/\s]+/[^/\s]+/", mailoutbox[0].body).group()
+    form_page = client.get(link, follow=True)
+    client.post(form_page.redirect_chain[-1][0], {"new_password1": "fresh passphrase 2026", "new_password2": "fresh passphrase 2026"})
+    user.refresh_from_db()
+    assert user.check_password("fresh passphrase 2026")
+
+
+def test_a_reset_for_an_unknown_address_says_the_same_and_sends_nothing(client, mailoutbox):
+    response = client.post(reverse("password_reset"), {"email": "nobody@example.org"}, follow=True)
+
+    assert "Check your email" in response.content.decode()
+    assert mailoutbox == []
+
+
+def test_a_form_sent_without_its_security_token_explains_what_to_do(db):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(reverse("login"), {"username": "x", "password": "y"})
+
+    assert response.status_code == 403
+    assert "Your form could not be sent" in response.content.decode()
+
+
+def test_when_the_database_is_unreachable_pages_answer_503_with_a_plain_message(client, board_member):
+    client.force_login(board_member)
+    with mock.patch("send_portal.views.Priority.objects") as manager:
+        manager.visible_to.side_effect = OperationalError("connection to server at 127.0.0.1 failed")
+        response = client.get(reverse("dashboard"))
+
+    assert response.status_code == 503
+    assert "cannot reach its database" in response.content.decode()
+    assert client.get(reverse("dashboard")).status_code == 200  # and recovers by itself
+
+
+def test_a_constraint_error_is_not_mistaken_for_an_outage(client, board_member):
+    client.force_login(board_member)
+    client.raise_request_exception = True
+    with mock.patch("send_portal.views.Priority.objects") as manager:
+        manager.visible_to.side_effect = OperationalError("near SELECT: syntax error")
+        with pytest.raises(OperationalError):
+            client.get(reverse("dashboard"))
+
+
+def test_the_health_check_answers_503_when_the_database_is_down(client):
+    with mock.patch("send_portal.views.connection") as connection:
+        connection.cursor.side_effect = OperationalError("could not connect")
+        response = client.get(reverse("health"))
+
+    assert response.status_code == 503
