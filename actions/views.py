@@ -9,6 +9,7 @@ from actions.filters import ActionFilterSet
 from actions.forms import ActionForm, ProgressUpdateForm
 from actions.models import Action, Priority, ProgressUpdate, StaleEdit
 from actions.tables import ActionTable
+from send_portal.history import history_entries
 from send_portal.views import ObjectListView, get_permitted
 
 DUE_SOON_DAYS = 28
@@ -122,6 +123,12 @@ def action_edit(request, ref):
             messages.success(request, f"The details of {action.ref} are saved.")
             return redirect(action)
     return render(request, "actions/action_form.html", {"action": action, "form": form, "conflict": conflict})
+
+
+def action_history(request, ref):
+    """Who changed this action's details and status, when, old → new."""
+    action = get_permitted(request.user, Action, "actions.view_action", ref=ref)
+    return render(request, "actions/action_history.html", {"action": action, "entries": history_entries(action)})
 
 
 def evidence_download(request, ref, pk):

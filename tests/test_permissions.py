@@ -31,6 +31,7 @@ MATRIX = {
     "actions:progressupdate_add": ("get", (302, 403, 200, 403, 200, 200)),
     "actions:action_edit": ("get", (302, 403, 403, 403, 200, 200)),
     "actions:evidence_download": ("get", (302, 200, 200, 200, 200, 200)),
+    "actions:action_history": ("get", (302, 200, 200, 200, 200, 200)),
 }
 
 
@@ -68,6 +69,7 @@ def url_for(name, world):
         "actions:action_detail": [action.ref],
         "actions:progressupdate_add": [action.ref],
         "actions:action_edit": [action.ref],
+        "actions:action_history": [action.ref],
         "actions:evidence_download": [action.ref, update.pk],
         "password_reset_confirm": ["MQ", "not-a-valid-token"],
     }.get(name, [])

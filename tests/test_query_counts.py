@@ -66,3 +66,16 @@ def test_the_action_page_runs_the_same_number_of_queries_for_1_and_20_updates(cl
     ProgressUpdateFactory.create_batch(19, action=action)
 
     assert count_queries(client, url) == before
+
+
+def test_the_action_history_page_runs_the_same_number_of_queries_for_1_and_10_changes(client, operations):
+    action = ActionFactory()
+    client.force_login(operations)
+    url = reverse("actions:action_history", args=[action.ref])
+    count_queries(client, url)
+    before = count_queries(client, url)
+
+    for i in range(10):
+        action.save_details({"title": f"Title {i}", "lead": UserFactory()}, expected_version=action.version)
+
+    assert count_queries(client, url) == before

@@ -359,3 +359,36 @@ def test_a_signed_in_person_without_a_role_reads_but_cannot_update(client, actio
     assert client.get(action.get_absolute_url()).status_code == 200
     assert client.get(reverse("actions:progressupdate_add", args=[action.ref])).status_code == 403
     assert Action.objects.updatable_by(person).count() == 0
+
+
+def test_the_history_page_shows_who_revised_a_due_date_and_the_old_and_new_values(
+    client, operations, board_member, action
+):
+    revised = action.due_date + timedelta(days=45)
+    client.force_login(operations)
+    client.post(
+        reverse("actions:action_edit", args=[action.ref]),
+        {
+            "version": action.version,
+            "title": action.title,
+            "lead_organisation": "council",
+            "revised_due_date": revised.isoformat(),
+            "revision_reason": "Supplier delay.",
+        },
+    )
+    client.force_login(board_member)
+
+    content = client.get(reverse("actions:action_history", args=[action.ref])).content.decode()
+
+    assert f"Changed by {operations.display_name}" in content
+    assert "Revised due date" in content and revised.strftime("%-d %B %Y") in content
+    assert "Supplier delay." in content
+
+
+def test_the_history_page_records_status_changes_from_progress_updates(client, lead, action):
+    action.record_update(author=lead, status=Status.AT_RISK, narrative="Slipping.", mitigation="Extra staff.")
+    client.force_login(lead)
+
+    content = client.get(reverse("actions:action_history", args=[action.ref])).content.decode()
+
+    assert "Not started" in content and "At risk" in content
