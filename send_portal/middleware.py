@@ -2,9 +2,9 @@
 
 import logging
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connections
-from django.template.loader import render_to_string
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
@@ -23,11 +23,13 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, (OperationalError, InterfaceError)) or not is_connection_error(exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)) or not is_connection_error(
+            exception
+        ):
             return None
+        # No reconnecting here: at the end of every request Django closes a connection that is no longer
+        # usable (close_old_connections), and CONN_HEALTH_CHECKS tests it before the next request uses it.
         logger.error("Database unavailable: %s", exception)
-        for connection in connections.all():
-            connection.close_if_unusable_or_obsolete()
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "30"
         return response
@@ -38,5 +40,12 @@ def is_connection_error(exception: DatabaseError) -> bool:
     text = str(exception).lower()
     return isinstance(exception, InterfaceError) or any(
         phrase in text
-        for phrase in ("connection", "could not connect", "server closed", "terminating", "timeout", "unable to open")
+        for phrase in (
+            "connection",
+            "could not connect",
+            "server closed",
+            "terminating",
+            "timeout",
+            "unable to open",
+        )
     )

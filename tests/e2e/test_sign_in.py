@@ -24,7 +24,7 @@ def test_a_visitor_is_asked_to_sign_in_and_reaches_the_dashboard(page, live_serv
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()  # GOV.UK Frontend's error summary moves focus to itself
     expect(summary.get_by_role("heading", name="There is a problem")).to_be_visible()
-    expect(summary.get_by_role("link")).to_contain_text("enter a correct username and password")
+    expect(summary.get_by_role("link")).to_contain_text("Enter a correct username and password")
     expect(page.get_by_label("Username")).to_have_value(lead.username)
     expect(page.get_by_label("Password")).to_have_value("")
     assert_accessible(page)

@@ -49,7 +49,11 @@ def test_a_person_changes_their_password(client):
 
     response = client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "a new long passphrase 42", "new_password2": "a new long passphrase 42"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a new long passphrase 42",
+            "new_password2": "a new long passphrase 42",
+        },
     )
 
     assert response.status_code == 302
@@ -77,7 +81,10 @@ def test_a_password_reset_mails_a_link_that_sets_a_new_password(client, mailoutb
     assert len(mailoutbox) == 1
     link = re.search(r"/accounts/password/reset/[^/\s]+/[^/\s]+/", mailoutbox[0].body).group()
     form_page = client.get(link, follow=True)
-    client.post(form_page.redirect_chain[-1][0], {"new_password1": "fresh passphrase 2026", "new_password2": "fresh passphrase 2026"})
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "fresh passphrase 2026", "new_password2": "fresh passphrase 2026"},
+    )
     user.refresh_from_db()
     assert user.check_password("fresh passphrase 2026")
 
@@ -124,3 +131,10 @@ def test_the_health_check_answers_503_when_the_database_is_down(client):
         response = client.get(reverse("health"))
 
     assert response.status_code == 503
+
+
+def test_an_over_long_username_gets_a_form_error_not_a_server_error(client):
+    response = client.post(reverse("login"), {"username": "x" * 5000, "password": "whatever"})
+
+    assert response.status_code == 200
+    assert "Ensure this value has at most 150 characters" in response.content.decode()
