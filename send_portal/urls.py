@@ -35,6 +35,4 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("", include("actions.urls")),
-    path("", include("indicators.urls")),
-    path("", include("governance.urls")),
 ]
