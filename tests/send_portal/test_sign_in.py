@@ -138,3 +138,33 @@ def test_an_over_long_username_gets_a_form_error_not_a_server_error(client):
 
     assert response.status_code == 200
     assert "Ensure this value has at most 150 characters" in response.content.decode()
+
+
+def test_a_session_idle_for_longer_than_its_age_has_to_sign_in_again(client, board_member):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(board_member)
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+
+    response = client.get(reverse("dashboard"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_each_request_pushes_the_session_expiry_forward(client, board_member, settings):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(board_member)
+    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=5))
+
+    client.get(reverse("dashboard"))
+
+    remaining = Session.objects.get().expire_date - timezone.now()
+    assert remaining > timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
