@@ -10,7 +10,7 @@ TEST_ENV := SECRET_KEY=test-only-secret-key-$$(printf '%040d' 0) DEBUG=False SEC
 	STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage ALLOWED_HOSTS=localhost,127.0.0.1,testserver
 PYTEST_ARGS ?=
 
-.PHONY: help install run serve test test-fast browser lint format deploy-check clean
+.PHONY: help install run serve test test-fast browser lint format deploy-check bench-install clean
 
 help:
 	@echo "make run           set up, load the demo plan and serve on http://127.0.0.1:8000"
@@ -68,6 +68,10 @@ deploy-check: install
 	DEBUG=False SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 		ALLOWED_HOSTS=portal.example.org SMTP_HOST=smtp.example.org SECURE_HSTS_PRELOAD=True \
 		$(MANAGE) check --deploy --fail-level WARNING
+
+# Load and benchmark tools (locust) on top of the test set.
+bench-install: install
+	$(BIN)/uv pip install -q -p $(BIN)/python -r requirements-bench.lock
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

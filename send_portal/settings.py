@@ -66,7 +66,6 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
-    "send_portal.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "send_portal.urls"

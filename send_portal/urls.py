@@ -36,3 +36,4 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("actions.urls")),
 ]
+handler500 = "send_portal.views.server_error"

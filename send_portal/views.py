@@ -2,8 +2,13 @@
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django.http import JsonResponse
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.views.decorators.csrf import requires_csrf_token
 from django.shortcuts import get_object_or_404, render
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -13,6 +18,8 @@ from actions.models import TAG_COLOURS, Priority, ProgressUpdate, Status
 from governance.models import Meeting
 from send_portal.exports import SafeTableExport
 from send_portal.rules import who_can
+
+logger = logging.getLogger(__name__)
 
 
 def get_permitted(user, model, perm, queryset=None, **lookup):
@@ -112,6 +119,34 @@ def health(request):
 def accessibility(request):
     """The accessibility statement, readable without signing in."""
     return render(request, "accessibility.html")
+
+
+@requires_csrf_token
+def server_error(request):
+    """500, or 503 when the cause is that the database cannot be reached. Renders without the database.
+
+    Django calls this for an exception raised anywhere in a request, middleware included (sessions,
+    sign-in). Connections carry CONN_HEALTH_CHECKS, so the first request after the database returns
+    reconnects by itself: no restart needed.
+    """
+    error = sys.exc_info()[1]
+    if is_connection_error(error):
+        logger.error("Database unavailable: %s", error)
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponse(render_to_string("500.html"), status=500)
+
+
+def is_connection_error(error):
+    """True for 'cannot reach the database' errors; False for anything else, e.g. a broken query."""
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    text = str(error).lower()
+    phrases = ("connection", "could not connect", "server closed", "terminating", "timeout", "unable to open")
+    return any(phrase in text for phrase in phrases)
 
 
 @login_not_required

@@ -107,6 +107,7 @@ def test_a_form_sent_without_its_security_token_explains_what_to_do(db):
 
 def test_when_the_database_is_unreachable_pages_answer_503_with_a_plain_message(client, board_member):
     client.force_login(board_member)
+    client.raise_request_exception = False
     with mock.patch("send_portal.views.Priority.objects") as manager:
         manager.visible_to.side_effect = OperationalError("connection to server at 127.0.0.1 failed")
         response = client.get(reverse("dashboard"))
@@ -116,13 +117,25 @@ def test_when_the_database_is_unreachable_pages_answer_503_with_a_plain_message(
     assert client.get(reverse("dashboard")).status_code == 200  # and recovers by itself
 
 
-def test_a_constraint_error_is_not_mistaken_for_an_outage(client, board_member):
+def test_a_broken_query_is_not_mistaken_for_an_outage(client, board_member):
     client.force_login(board_member)
-    client.raise_request_exception = True
+    client.raise_request_exception = False
     with mock.patch("send_portal.views.Priority.objects") as manager:
         manager.visible_to.side_effect = OperationalError("near SELECT: syntax error")
-        with pytest.raises(OperationalError):
-            client.get(reverse("dashboard"))
+        response = client.get(reverse("dashboard"))
+
+    assert response.status_code == 500
+    assert "problem with the service" in response.content.decode()
+
+
+def test_an_outage_noticed_by_the_session_middleware_also_answers_503(client, board_member):
+    client.force_login(board_member)
+    client.raise_request_exception = False
+    with mock.patch("django.contrib.sessions.backends.db.SessionStore.load") as load:
+        load.side_effect = OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+        response = client.get(reverse("dashboard"))
+
+    assert response.status_code == 503
 
 
 def test_the_health_check_answers_503_when_the_database_is_down(client):
