@@ -1,4 +1,4 @@
-"""Export and import the portal's records as one JSON file (for SQLite; use pg_dump for PostgreSQL)."""
+"""Export and import the portal's records as one file (for SQLite; use pg_dump for PostgreSQL)."""
 
 from django.core.management import call_command
 from django.test.utils import override_settings
@@ -9,10 +9,21 @@ EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "ax
 
 
 def export_records(path):
-    """Write every portal record, history included, to `path` (natural keys, so ids can differ)."""
+    """Write every portal record, history included, to `path`, in the format its extension names
+    (natural keys, so ids can differ). .xml and .yaml keep timestamps to the microsecond; .json
+    rounds them to the millisecond. Any other extension gets XML."""
     excludes = [arg for app in EXCLUDED for arg in ("-e", app)]
+    extension = str(path).rsplit(".", 1)[-1].lower()
+    fmt = {"json": "json", "jsonl": "jsonl", "yaml": "yaml", "yml": "yaml"}.get(extension, "xml")
     call_command(
-        "dumpdata", "--natural-foreign", "--natural-primary", *excludes, output=str(path), verbosity=0
+        "dumpdata",
+        "--natural-foreign",
+        "--natural-primary",
+        "--format",
+        fmt,
+        *excludes,
+        output=str(path),
+        verbosity=0,
     )
 
 

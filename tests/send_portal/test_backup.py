@@ -24,7 +24,7 @@ def snapshot():
 def test_the_demo_plan_round_trips_through_dumpdata_and_loaddata_unchanged(tmp_path):
     call_command("load_plan", verbosity=0)
     before = snapshot()
-    backup = tmp_path / "backup.json"
+    backup = tmp_path / "backup.xml"
     call_command("backup_records", str(backup), verbosity=0)
 
     call_command("flush", interactive=False, verbosity=0)
