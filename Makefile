@@ -10,7 +10,7 @@ TEST_ENV := SECRET_KEY=test-only-secret-key-$$(printf '%040d' 0) DEBUG=False SEC
 	STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage ALLOWED_HOSTS=localhost,127.0.0.1,testserver
 PYTEST_ARGS ?=
 
-.PHONY: help install run serve test test-fast browser lint format deploy-check bench-install clean
+.PHONY: help install lock run serve test test-fast browser lint format deploy-check bench-install clean
 
 help:
 	@echo "make run           set up, load the demo plan and serve on http://127.0.0.1:8000"
@@ -29,9 +29,11 @@ $(VENV)/.installed: requirements.lock | $(BIN)/python
 
 install: $(VENV)/.installed
 
-requirements.lock: pyproject.toml | $(BIN)/python
+# After changing dependencies in pyproject.toml: `make lock`, then commit both lock files.
+lock: | $(BIN)/python
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv
 	$(BIN)/uv pip compile -q pyproject.toml --extra dev --python-version 3.12 -o requirements.lock
+	$(BIN)/uv pip compile -q pyproject.toml --extra dev --extra bench --python-version 3.12 -o requirements-bench.lock
 
 run: install
 	$(RUN_ENV) $(MANAGE) migrate --noinput

@@ -35,10 +35,18 @@ def priority_detail(request, number):
         .select_related("action", "author")
         .latest_first()[:5]
     )
+    # Through the reverse relation, so this app needs no import from indicators (which builds on actions).
+    indicators = priority.indicators.visible_to(request.user).summary()  # 2 queries
     return render(
         request,
         "actions/priority_detail.html",
-        {"priority": priority, "counts": counts, "table": table, "updates": updates},
+        {
+            "priority": priority,
+            "counts": counts,
+            "table": table,
+            "updates": updates,
+            "indicators": indicators,
+        },
     )
 
 
@@ -60,6 +68,7 @@ def action_detail(request, ref):
             "updates": updates,
             "can_update": request.user.has_perm("actions.add_progressupdate", action),
             "can_edit": request.user.has_perm("actions.change_action", action),
+            "can_escalate": request.user.has_perm("governance.add_escalation", action),
         },
     )
 
@@ -128,7 +137,9 @@ def action_edit(request, ref):
 def action_history(request, ref):
     """Who changed this action's details and status, when, old → new."""
     action = get_permitted(request.user, Action, "actions.view_action", ref=ref)
-    return render(request, "actions/action_history.html", {"action": action, "entries": history_entries(action)})
+    return render(
+        request, "actions/action_history.html", {"action": action, "entries": history_entries(action)}
+    )
 
 
 def evidence_download(request, ref, pk):

@@ -43,7 +43,11 @@ class SignedIn(HttpUser):
         page = self.client.get("/accounts/login/", name="login form")
         self.client.post(
             "/accounts/login/",
-            {"username": self.person["username"], "password": PASSWORD, "csrfmiddlewaretoken": _csrf(page.text)},
+            {
+                "username": self.person["username"],
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": _csrf(page.text),
+            },
             name="sign in",
         )
 
@@ -101,8 +105,13 @@ class WorkstreamLead(SignedIn):
         narrative = f"Load test update {random.getrandbits(48):x} on {ref}"
         with self.client.post(
             f"/actions/{ref}/update/",
-            {"csrfmiddlewaretoken": _csrf(form.text), "version": version.group(1), "status": "on_track",
-             "narrative": narrative, "next_steps": "Keep going."},
+            {
+                "csrfmiddlewaretoken": _csrf(form.text),
+                "version": version.group(1),
+                "status": "on_track",
+                "narrative": narrative,
+                "next_steps": "Keep going.",
+            },
             name="post update",
             allow_redirects=False,
             catch_response=True,

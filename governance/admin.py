@@ -4,7 +4,17 @@ from django.contrib import admin
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from governance.models import AgendaItem, Attendance, Decision, FeedbackItem, Group, Meeting, MeetingAction
+from governance.models import (
+    AgendaItem,
+    Attendance,
+    BoardPack,
+    Decision,
+    Escalation,
+    FeedbackItem,
+    Group,
+    Meeting,
+    MeetingAction,
+)
 
 
 @admin.register(Group)
@@ -157,3 +167,36 @@ class FeedbackItemAdmin(SimpleHistoryAdmin):
     date_hierarchy = "created"
     autocomplete_fields = ["meeting", "priority"]
     fields = ["you_said", "we_did", "impact", "priority", "meeting"]
+
+
+@admin.register(Escalation)
+class EscalationAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "raised_by", "raised_at", "resolved_by_decision"]
+    list_filter = [("resolved_by_decision", admin.EmptyFieldListFilter)]
+    list_select_related = ["action", "indicator", "raised_by", "resolved_by_decision"]
+    search_fields = ["reason", "action__ref", "indicator__code"]
+    ordering = ["-raised_at", "-pk"]
+    date_hierarchy = "raised_at"
+    autocomplete_fields = ["action", "indicator", "raised_by"]
+    raw_id_fields = ["resolved_by_decision"]
+    fields = ["action", "indicator", "reason", "raised_by", "raised_at", "resolved_by_decision"]
+
+
+@admin.register(BoardPack)
+class BoardPackAdmin(admin.ModelAdmin):
+    """Kept packs are what the Board saw: they can be listed and deleted, never changed."""
+
+    list_display = ["meeting", "generated_at", "generated_by"]
+    list_select_related = ["meeting", "generated_by"]
+    ordering = ["-generated_at", "-pk"]
+    fields = ["meeting", "generated_at", "generated_by"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("html", "pdf")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

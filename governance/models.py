@@ -1,12 +1,16 @@
 """Governance: the groups that run the plan, their meetings, decisions, action log and family feedback."""
 
+import secrets
+
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from actions.models import StaleEdit
 from send_portal.models import TimeStampedModel
 
 
@@ -20,6 +24,23 @@ class GroupKind(models.TextChoices):
 class GroupQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self if user.is_authenticated else self.none()
+
+    def for_table(self):
+        """Groups with their chair and parent loaded and `member_count`, `meeting_count` and
+        `open_action_count` annotated (one query)."""
+        return (
+            self.select_related("chair", "reports_to", "priority")
+            .annotate(
+                member_count=models.Count("members", distinct=True),
+                meeting_count=models.Count("meetings", distinct=True),
+                open_action_count=models.Count(
+                    "meetings__meeting_actions",
+                    filter=Q(meetings__meeting_actions__status=MeetingActionStatus.OPEN),
+                    distinct=True,
+                ),
+            )
+            .order_by("kind", "name")
+        )
 
 
 class Group(TimeStampedModel):
@@ -81,6 +102,13 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+MEETING_STATUS_COLOURS = {
+    MeetingStatus.SCHEDULED: "",
+    MeetingStatus.HELD: "grey",
+    MeetingStatus.CANCELLED: "red",
+}
+
+
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self if user.is_authenticated else self.none()
@@ -90,6 +118,17 @@ class MeetingQuerySet(models.QuerySet):
 
     def past(self, today=None):
         return self.filter(date__lt=today or timezone.localdate())
+
+    def for_table(self):
+        return self.select_related("group").order_by("-date", "-pk")
+
+    def for_calendar(self, today=None):
+        """Meetings from today on, cancelled ones included so a subscribed calendar shows them cancelled."""
+        return (
+            self.filter(date__gte=today or timezone.localdate())
+            .select_related("group")
+            .order_by("date", "pk")
+        )
 
     def next_board_meeting(self, today=None):
         """The next Improvement Board meeting, or None (one query)."""
@@ -119,6 +158,7 @@ class Meeting(TimeStampedModel):
         blank=True,
         related_name="meetings_attended",
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
     objects = MeetingQuerySet.as_manager()
@@ -132,6 +172,82 @@ class Meeting(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("governance:meeting_detail", args=[self.pk])
+
+    @property
+    def is_board_meeting(self):
+        return self.group.kind == GroupKind.BOARD
+
+    @property
+    def is_stocktake(self):
+        return self.kind == MeetingKind.STOCKTAKE
+
+    @property
+    def status_colour(self):
+        return MEETING_STATUS_COLOURS[MeetingStatus(self.status)]
+
+    def previous_meeting(self):
+        """The group's last meeting of the same kind before this one, not cancelled, or None (one query).
+
+        A stocktake follows the previous stocktake, a Board meeting the previous Board meeting."""
+        return (
+            Meeting.objects.filter(group_id=self.group_id, kind=self.kind, date__lt=self.date)
+            .exclude(status=MeetingStatus.CANCELLED)
+            .order_by("-date", "-pk")
+            .first()
+        )
+
+    def record_decision(self, *, text, agenda_item=None):
+        """Add a decision after the meeting's others."""
+        return self.decisions.create(
+            text=text.strip(), agenda_item=agenda_item, order=self.decisions.count() + 1
+        )
+
+    def record_attendance(self, chosen):
+        """Set who was present, sent apologies or was absent: {user: AttendanceStatus or ""}, where ""
+        removes the person from the list."""
+        with transaction.atomic():
+            recorded = {row.person_id: row for row in self.attendance.all()}
+            for person, status in chosen.items():
+                row = recorded.get(person.pk)
+                if not status:
+                    if row is not None:
+                        row.delete()
+                elif row is None:
+                    Attendance.objects.create(meeting=self, person=person, status=status)
+                elif row.status != status:
+                    row.status = status
+                    row.save(update_fields=["status"])
+
+    def save_details(self, changes, *, expected_version):
+        """Change the meeting's details and minutes if nobody else has changed them since
+        `expected_version`; raise StaleEdit otherwise. One transaction, history recorded."""
+        with transaction.atomic():
+            current = Meeting.objects.select_for_update().get(pk=self.pk)
+            if current.version != expected_version:
+                raise StaleEdit(current)
+            for name, value in changes.items():
+                setattr(self, name, value)
+            self.version = current.version + 1
+            self.full_clean()
+            self.save()
+
+    def changes_since(self, version):
+        """What others changed after the form at `version` was loaded, from the recorded history:
+        {"who": [names], "when": datetime, "fields": [(label, old, new), ...]}, or None if unknown."""
+        baseline = self.history.filter(version=version).order_by("-history_date").first()
+        latest = self.history.order_by("-history_date").first()
+        if baseline is None or latest is None or latest.pk == baseline.pk:
+            return None
+        later = self.history.filter(history_date__gt=baseline.history_date).select_related("history_user")
+        fields = []
+        for change in latest.diff_against(baseline, excluded_fields=["version", "updated"]).changes:
+            field = self._meta.get_field(change.field)
+            display = dict(field.flatchoices) if field.choices else {}
+            fields.append(
+                (field.verbose_name, display.get(change.old, change.old), display.get(change.new, change.new))
+            )
+        names = sorted({record.history_user.display_name for record in later if record.history_user_id})
+        return {"who": names, "when": latest.history_date, "fields": fields}
 
 
 class AttendanceStatus(models.TextChoices):
@@ -239,6 +355,27 @@ class MeetingActionQuerySet(models.QuerySet):
         """Open action-log items past their due date: the one definition for the action log."""
         return self.open().filter(due_date__lt=today or timezone.localdate())
 
+    def carried_to(self, meeting):
+        """'Matters arising' at `meeting`: items from the same group's earlier meetings that were still
+        open when it met (open now, or closed on or after its date), oldest first."""
+        return (
+            self.filter(meeting__group_id=meeting.group_id, meeting__date__lt=meeting.date)
+            .filter(Q(status=MeetingActionStatus.OPEN) | Q(closed_on__gte=meeting.date))
+            .select_related("meeting", "owner")
+            .order_by("meeting__date", "due_date", "pk")
+        )
+
+    def for_table(self):
+        """The action log: open items first, earliest due first (items with no date last)."""
+        still_open = models.Case(
+            models.When(status=MeetingActionStatus.OPEN, then=models.Value(0)), default=models.Value(1)
+        )
+        return (
+            self.select_related("meeting__group", "owner")
+            .alias(still_open=still_open)
+            .order_by("still_open", models.F("due_date").asc(nulls_last=True), "pk")
+        )
+
 
 class MeetingAction(TimeStampedModel):
     """An entry in the action log: something a meeting asked someone to do."""
@@ -285,6 +422,29 @@ class MeetingAction(TimeStampedModel):
         today = today or timezone.localdate()
         return self.status == MeetingActionStatus.OPEN and self.due_date is not None and self.due_date < today
 
+    @property
+    def tag_colour(self):
+        return MEETING_ACTION_TAG_COLOURS[MeetingActionStatus(self.status)]
+
+    @property
+    def is_open(self):
+        return self.status == MeetingActionStatus.OPEN
+
+    def close(self, status, *, reason="", today=None):
+        """Close the item as done, or as dropped with the reason; records today as the closing date.
+
+        Closing an item that is already closed changes nothing, so the first closing date is kept."""
+        if status not in (MeetingActionStatus.DONE, MeetingActionStatus.DROPPED):
+            raise ValidationError("An action is closed as done or dropped.")
+        if status == MeetingActionStatus.DROPPED and not reason.strip():
+            raise ValidationError({"dropped_reason": "Give the reason the action was dropped"})
+        if self.status != MeetingActionStatus.OPEN:
+            return
+        self.status = status
+        self.dropped_reason = reason.strip() if status == MeetingActionStatus.DROPPED else ""
+        self.closed_on = today or timezone.localdate()
+        self.save(update_fields=["status", "dropped_reason", "closed_on", "updated"])
+
 
 class FeedbackItem(TimeStampedModel):
     """'You said, we did': feedback from children, young people and families, and the response to it."""
@@ -307,3 +467,193 @@ class FeedbackItem(TimeStampedModel):
 
     def __str__(self):
         return self.you_said[:80]
+
+
+class EscalationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self if user.is_authenticated else self.none()
+
+    def open(self):
+        """Escalations the Board has not yet recorded a decision on."""
+        return self.filter(resolved_by_decision__isnull=True)
+
+    def for_meeting(self, meeting):
+        """What a Board meeting is asked to discuss: everything raised by its date that had no decision
+        before it met. An escalation stays on each Board meeting until the one that decides it."""
+        if meeting.group.kind != GroupKind.BOARD:
+            return self.none()
+        return (
+            self.filter(raised_at__date__lte=meeting.date)
+            .filter(
+                Q(resolved_by_decision__isnull=True)
+                | Q(resolved_by_decision__meeting__date__gte=meeting.date)
+            )
+            .select_related("action", "indicator", "raised_by", "resolved_by_decision__meeting")
+            .order_by("raised_at", "pk")
+        )
+
+
+class Escalation(TimeStampedModel):
+    """A plan action or an indicator that the Operations Group asks the Improvement Board to discuss.
+
+    It is on the agenda of every Board meeting from the next one on, until the Board records a decision."""
+
+    action = models.ForeignKey(
+        "actions.Action", on_delete=models.PROTECT, null=True, blank=True, related_name="escalations"
+    )
+    indicator = models.ForeignKey(
+        "indicators.Indicator", on_delete=models.PROTECT, null=True, blank=True, related_name="escalations"
+    )
+    reason = models.TextField(help_text="What the Board is asked to decide or unblock, and why.")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="escalations_raised",
+    )
+    raised_at = models.DateTimeField(default=timezone.now)
+    resolved_by_decision = models.ForeignKey(
+        "governance.Decision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="escalations_resolved",
+        help_text="The Board's decision on it; empty while it waits for one.",
+    )
+
+    history = HistoricalRecords()
+    objects = EscalationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__isnull=False, indicator__isnull=True)
+                | Q(action__isnull=True, indicator__isnull=False),
+                name="%(app_label)s_%(class)s_action_or_indicator",
+                violation_error_message="An escalation is about one plan action or one indicator.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Escalation of {self.subject_ref}"
+
+    def get_absolute_url(self):
+        return self.subject.get_absolute_url()
+
+    @property
+    def subject(self):
+        """The action or indicator escalated."""
+        return self.action if self.action_id else self.indicator
+
+    @property
+    def subject_ref(self):
+        return self.action.ref if self.action_id else self.indicator.code
+
+    @property
+    def is_open(self):
+        return self.resolved_by_decision_id is None
+
+    @classmethod
+    def escalate(cls, *, reason, raised_by, action=None, indicator=None):
+        """Ask the Board to discuss `action` or `indicator`. Refused while an earlier escalation of the
+        same thing still waits for the Board's decision."""
+        waiting = cls.objects.open().filter(action=action, indicator=indicator).first()
+        if waiting is not None:
+            raise ValidationError(
+                f"{waiting.subject_ref} was escalated on {timezone.localtime(waiting.raised_at):%d %B %Y} "
+                "and is waiting for the Board's decision."
+            )
+        escalation = cls(action=action, indicator=indicator, reason=reason.strip(), raised_by=raised_by)
+        escalation.full_clean()
+        escalation.save()
+        return escalation
+
+    def resolve(self, *, meeting, text):
+        """Record the Board's decision on this escalation at `meeting`, as one of its decisions."""
+        if not meeting.is_board_meeting:
+            raise ValidationError("Only the Improvement Board decides on escalations.")
+        if not self.is_open:
+            raise ValidationError("The Board has already recorded a decision on this escalation.")
+        with transaction.atomic():
+            decision = meeting.decisions.create(
+                order=meeting.decisions.count() + 1, text=f"{self.subject_ref}: {text.strip()}"
+            )
+            self.resolved_by_decision = decision
+            self.save(update_fields=["resolved_by_decision", "updated"])
+        return decision
+
+
+class BoardPackQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self if user.is_authenticated else self.none()
+
+    def listing(self):
+        """Packs without their (large) HTML and PDF, for lists."""
+        return self.defer("html", "pdf").select_related("generated_by").order_by("-generated_at", "-pk")
+
+
+class BoardPack(models.Model):
+    """A board pack as generated for a meeting, kept unchanged: what the Board saw, and when."""
+
+    meeting = models.ForeignKey("governance.Meeting", on_delete=models.CASCADE, related_name="board_packs")
+    generated_at = models.DateTimeField(default=timezone.now, editable=False)
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="board_packs",
+    )
+    html = models.TextField(editable=False)
+    pdf = models.BinaryField(editable=False)
+
+    objects = BoardPackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-generated_at", "-pk"]
+
+    def __str__(self):
+        return (
+            f"Board pack for {self.meeting}, generated {timezone.localtime(self.generated_at):%d %b %Y %H:%M}"
+        )
+
+    def get_absolute_url(self):
+        return reverse("governance:boardpack_detail", args=[self.pk])
+
+    @property
+    def filename(self):
+        return (
+            f"board-pack-{self.meeting.date:%Y-%m-%d}-{timezone.localtime(self.generated_at):%Y%m%d-%H%M}.pdf"
+        )
+
+
+def new_calendar_token():
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar link. Whoever has the link can read the meeting dates, so it can be reset."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_calendar_token, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    reset_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["user"]
+
+    def __str__(self):
+        return f"Calendar link of {self.user}"
+
+    def get_absolute_url(self):
+        return reverse("governance:calendar_feed", args=[self.token])
+
+    def reset(self):
+        """Give the link a new secret: the old link stops working at once."""
+        self.token = new_calendar_token()
+        self.reset_at = timezone.now()
+        self.save(update_fields=["token", "reset_at"])

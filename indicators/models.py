@@ -1,15 +1,23 @@
 """Success indicators: what the plan measures, and the values recorded for each period."""
 
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from indicators import status as rule
+from indicators.status import MOVEMENT_SYMBOLS, MOVEMENT_WORDS, STATUS_COLOURS, Frequency, IndicatorStatus
 from send_portal.models import TimeStampedModel
+from send_portal.rules import is_administrator, is_operations
 
 
 class Unit(models.TextChoices):
@@ -27,13 +35,6 @@ class Direction(models.TextChoices):
     LOWER_IS_BETTER = "lower_is_better", "Lower is better"
 
 
-class Frequency(models.TextChoices):
-    MONTHLY = "monthly", "Monthly"
-    QUARTERLY = "quarterly", "Quarterly"
-    TERMLY = "termly", "Termly"
-    ANNUAL = "annual", "Annual"
-
-
 class Provenance(models.TextChoices):
     REAL = "real", "Published figures"
     MIXED = "mixed", "Published and illustrative figures"
@@ -45,8 +46,51 @@ class IndicatorQuerySet(models.QuerySet):
         """Every signed-in role may read every indicator."""
         return self if user.is_authenticated else self.none()
 
+    def recordable_by(self, user):
+        """Indicators the user may record and correct values for: the twin of indicators.add_measurement."""
+        if not user.is_authenticated:
+            return self.none()
+        if is_operations(user) or is_administrator(user):
+            return self
+        return self.filter(priority__lead=user)
+
+    def with_measurements(self):
+        """Prefetch every indicator's values in period order: one more query for all the indicators, after
+        which status, direction of travel and freshness are worked out in Python with no further query."""
+        if any(
+            getattr(lookup, "prefetch_to", lookup) == "measurements"
+            for lookup in self._prefetch_related_lookups
+        ):
+            return self  # already prefetched (e.g. by for_table()); a second Prefetch would clash
+        return self.prefetch_related(
+            Prefetch("measurements", queryset=Measurement.objects.order_by("period_end"))
+        )
+
     def for_table(self):
-        return self.select_related("priority", "owner").order_by("priority__number", "code")
+        """The indicators list and its exports: priority and owner joined, values prefetched."""
+        return (
+            self.select_related("priority", "owner").with_measurements().order_by("priority__number", "code")
+        )
+
+    def for_detail(self):
+        """An indicator page: priority, its lead and the owner joined; values with who recorded them."""
+        return self.select_related("priority__lead", "owner").prefetch_related(
+            Prefetch(
+                "measurements",
+                queryset=Measurement.objects.select_related("recorded_by").order_by("period_end"),
+            )
+        )
+
+    def summaries_by_priority(self):
+        """{priority id: IndicatorSummary} for the dashboard, in two queries whatever the numbers."""
+        summaries = defaultdict(IndicatorSummary)
+        for indicator in self.with_measurements().order_by("priority__number", "code"):
+            summaries[indicator.priority_id].indicators.append(indicator)
+        return dict(summaries)
+
+    def summary(self):
+        """One IndicatorSummary of these indicators (e.g. `priority.indicators.summary()`): two queries."""
+        return IndicatorSummary(list(self.with_measurements().order_by("code")))
 
 
 class Indicator(TimeStampedModel):
@@ -134,6 +178,268 @@ class Indicator(TimeStampedModel):
         if self.unit == Unit.COUNT and value != int(value):
             raise ValidationError("A count must be a whole number.", code="whole_number")
 
+    def round_value(self, value):
+        """A computed value (e.g. the trajectory's) rounded as the unit is reported: counts whole, else 1 dp."""
+        places = Decimal("1") if self.unit == Unit.COUNT else Decimal("0.1")
+        return Decimal(value).quantize(places)
+
+    @property
+    def baseline_text(self):
+        return f"{self.format_value(self.baseline_value)} on {self.baseline_date:%-d %B %Y}"
+
+    @property
+    def target_text(self):
+        return f"{self.format_value(self.target_value)} by {self.target_date:%-d %B %Y}"
+
+    @property
+    def tolerance_text(self):
+        """The tolerance in words, saying where it comes from."""
+        amount = self.format_value(self.round_value(self.tolerance_value))
+        if self.tolerance is None:
+            return f"{amount} (10% of the distance from baseline to target)"
+        return f"{amount} (set for this indicator)"
+
+    # --- The rules (indicators/status.py), applied to this indicator -----------------------------------
+    @cached_property
+    def series(self):
+        """The indicator's values in period order. Costs a query unless with_measurements() loaded them."""
+        return list(self.measurements.all())
+
+    @property
+    def latest_measurement(self):
+        return self.series[-1] if self.series else None
+
+    @property
+    def previous_measurement(self):
+        return self.series[-2] if len(self.series) > 1 else None
+
+    @property
+    def tolerance_value(self):
+        """The tolerance in the indicator's unit: its own, or 10% of the distance from baseline to target."""
+        return rule.tolerance_for(self.baseline_value, self.target_value, self.tolerance)
+
+    def expected_value(self, on):
+        """The trajectory's value on a date (baseline before the baseline date, target after the target's)."""
+        return rule.trajectory_value(
+            self.baseline_value, self.baseline_date, self.target_value, self.target_date, on
+        )
+
+    def judge(self, value, on):
+        """The status of a value measured for the period ending `on`: the one trajectory rule."""
+        return rule.judge(
+            value,
+            on,
+            baseline_value=self.baseline_value,
+            baseline_date=self.baseline_date,
+            target_value=self.target_value,
+            target_date=self.target_date,
+            lower_is_better=self.lower_is_better,
+            tolerance=self.tolerance,
+        )
+
+    @property
+    def status(self):
+        """IndicatorStatus from the latest value (No data yet without one)."""
+        latest = self.latest_measurement
+        if latest is None:
+            return IndicatorStatus.NO_DATA
+        return self.judge(latest.value, latest.period_end)
+
+    @property
+    def status_colour(self):
+        return STATUS_COLOURS[self.status]
+
+    @property
+    def travel(self):
+        """Travel since the previous value (improving, worsening, no change), or None with fewer than two."""
+        previous, latest = self.previous_measurement, self.latest_measurement
+        if previous is None:
+            return None
+        return rule.travel(previous.value, latest.value, lower_is_better=self.lower_is_better)
+
+    @property
+    def movement(self):
+        """(symbol, word) for which way the latest value moved, e.g. ('▼', 'down'), or None."""
+        previous, latest = self.previous_measurement, self.latest_measurement
+        if previous is None:
+            return None
+        movement = rule.movement_of(previous.value, latest.value)
+        return MOVEMENT_SYMBOLS[movement], MOVEMENT_WORDS[movement]
+
+    def freshness(self, today=None):
+        """rule.Freshness: whether the data are overdue, and which period's value is due by when."""
+        latest = self.latest_measurement
+        return rule.freshness(
+            latest.period_end if latest else None,
+            today or timezone.localdate(),
+            frequency=self.frequency,
+            reporting_lag_days=self.reporting_lag_days,
+            baseline_date=self.baseline_date,
+        )
+
+    def is_data_overdue(self, today=None):
+        """No value for the latest period whose value is due (see indicators/status.py)."""
+        return self.freshness(today).overdue
+
+    @cached_property
+    def data_overdue(self):
+        return self.is_data_overdue()
+
+    @property
+    def has_illustrative_values(self):
+        return any(measurement.is_illustrative for measurement in self.series)
+
+    def status_sentence(self):
+        """One sentence stating the latest value and the status: the text alternative of the chart."""
+        target = f"target {self.format_value(self.target_value)} by {self.target_date:%-d %B %Y}"
+        latest = self.latest_measurement
+        if latest is None:
+            return f"{self.name}: no values recorded yet ({target})."
+        value = f"{self.name}: {self.format_value(latest.value)} for the period ending {latest.period_end:%-d %B %Y}"
+        expected = self.format_value(self.round_value(self.expected_value(latest.period_end)))
+        status = self.judge(latest.value, latest.period_end)
+        if status == IndicatorStatus.TARGET_MET:
+            return f"{value}, target met ({target})."
+        if status == IndicatorStatus.ON_TRACK:
+            return f"{value}, on track: at or better than the trajectory's {expected} ({target})."
+        if status == IndicatorStatus.WITHIN_TOLERANCE:
+            return f"{value}, within tolerance: a little behind the trajectory's {expected} ({target})."
+        return f"{value}, off track: behind the trajectory's {expected} ({target})."
+
+    def trend_sentence(self):
+        """One sentence for a sparkline's text alternative: first and latest values and the travel."""
+        if not self.series:
+            return f"{self.code}: no values recorded yet."
+        first, latest = self.series[0], self.series[-1]
+        if len(self.series) == 1:
+            return (
+                f"{self.code}: one value so far, {self.format_value(latest.value)} "
+                f"for the period ending {latest.period_end:%-d %B %Y}."
+            )
+        return (
+            f"{self.code}: {len(self.series)} values, from {self.format_value(first.value)} "
+            f"({first.period_end:%B %Y}) to {self.format_value(latest.value)} ({latest.period_end:%B %Y}); "
+            f"{self.travel.label.lower()} since the previous value."
+        )
+
+    def corrections(self):
+        """Every change to a recorded value, newest first, from the measurements' history (one query)."""
+        records = (
+            Measurement.history.filter(indicator_id=self.pk)
+            .select_related("history_user")
+            .order_by("id", "history_date", "history_id")
+        )
+        corrections = []
+        before = {}
+        for record in records:
+            earlier = before.get(record.id)
+            if earlier is not None and record.history_type == "~" and earlier.value != record.value:
+                corrections.append(
+                    Correction(
+                        period_end=record.period_end,
+                        old_value=self.format_value(earlier.value),
+                        new_value=self.format_value(record.value),
+                        by=record.history_user,
+                        at=record.history_date,
+                        note=record.note,
+                    )
+                )
+            before[record.id] = record
+        return sorted(corrections, key=lambda correction: correction.at, reverse=True)
+
+    # --- Domain actions ---------------------------------------------------------------------------------
+    def record_value(self, *, period_end, value, note="", by=None, correct=False, reason="", today=None):
+        """Record the value for the period ending `period_end`, or correct the one already recorded.
+
+        A period that already has a value is changed only when `correct` is set; otherwise a
+        ValidationError says what is recorded. A correction saves the measurement (history keeps the old
+        value, who and when, with `reason`); an empty `note` keeps the existing note. Returns
+        (measurement, Outcome). A value a person records is never illustrative.
+        """
+        today = today or timezone.localdate()
+        if period_end > today:
+            raise ValidationError(
+                {"period_end": "The period must have ended: enter a period end date that is today or earlier"}
+            )
+        with transaction.atomic():
+            measurement = self.measurements.select_for_update().filter(period_end=period_end).first()
+            if measurement is None:
+                measurement = Measurement(indicator=self, period_end=period_end)
+                outcome = Outcome.ADDED
+            elif not correct:
+                raise ValidationError(
+                    {
+                        "period_end": f"The period ending {period_end:%-d %B %Y} already has a value of "
+                        f"{self.format_value(measurement.value)}. To replace it, say it is a correction"
+                    },
+                    code="exists",
+                )
+            elif measurement.value == Decimal(value) and (not note or note == measurement.note):
+                return measurement, Outcome.UNCHANGED
+            else:
+                outcome = Outcome.CORRECTED
+            measurement.value = value
+            measurement.note = note or measurement.note
+            measurement.is_illustrative = False
+            measurement.recorded_by = by
+            measurement._history_user = by  # django-simple-history: who made this change
+            measurement._change_reason = reason[:100] if outcome == Outcome.CORRECTED else None
+            measurement.full_clean()
+            measurement.save()
+        self.__dict__.pop("series", None)
+        self.__dict__.pop("data_overdue", None)
+        getattr(self, "_prefetched_objects_cache", {}).pop("measurements", None)
+        return measurement, outcome
+
+
+class Outcome(models.TextChoices):
+    """What recording a value did, or (in an upload preview) would do."""
+
+    ADDED = "added", "Add"
+    CORRECTED = "corrected", "Change"
+    UNCHANGED = "unchanged", "No change"
+    REJECTED = "rejected", "Reject"
+
+
+OUTCOME_COLOURS = {
+    Outcome.ADDED: "green",
+    Outcome.CORRECTED: "yellow",
+    Outcome.UNCHANGED: "grey",
+    Outcome.REJECTED: "red",
+}
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A recorded value that was changed: the period, old and new values, who changed it, when and why."""
+
+    period_end: date
+    old_value: str  # formatted with the unit, e.g. '17.5%'
+    new_value: str
+    by: object  # the User, or None when the change was made outside the portal (e.g. the plan loader)
+    at: datetime
+    note: str
+
+
+@dataclass
+class IndicatorSummary:
+    """A group of indicators (one priority's) with their counts by status, off track and data overdue."""
+
+    indicators: list = field(default_factory=list)
+
+    @classmethod
+    def combined(cls, summaries):
+        """One summary of every indicator in `summaries` (e.g. the whole plan's, for the dashboard)."""
+        return cls([indicator for summary in summaries for indicator in summary.indicators])
+
+    @property
+    def off_track(self):
+        return sum(1 for indicator in self.indicators if indicator.status == IndicatorStatus.OFF_TRACK)
+
+    @property
+    def overdue(self):
+        return sum(1 for indicator in self.indicators if indicator.data_overdue)
+
 
 class MeasurementQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -193,3 +499,21 @@ class Measurement(models.Model):
     @property
     def formatted_value(self):
         return self.indicator.format_value(self.value)
+
+    @property
+    def expected_value(self):
+        """The trajectory's value for this period, rounded as the unit is reported."""
+        return self.indicator.round_value(self.indicator.expected_value(self.period_end))
+
+    @property
+    def formatted_expected_value(self):
+        return self.indicator.format_value(self.expected_value)
+
+    @property
+    def status(self):
+        """This value's IndicatorStatus against the trajectory on its period-end date."""
+        return self.indicator.judge(self.value, self.period_end)
+
+    @property
+    def status_colour(self):
+        return STATUS_COLOURS[self.status]

@@ -8,6 +8,13 @@ NAVIGATION = [
     ("Dashboard", "dashboard", {"dashboard"}),
     ("Actions", "actions:action_list", {"action_list", "action_detail", "progressupdate_add", "action_edit"}),
     ("My actions", "actions:action_mine", {"action_mine"}),
+    ("Indicators", "indicators:indicator_list", {"indicators"}),
+    (
+        "Meetings",
+        "governance:meeting_list",
+        {"meeting_list", "meeting_detail", "group_list", "group_detail", "meeting_changes", "calendar"},
+    ),
+    ("Action log", "governance:meetingaction_list", {"meetingaction_list", "meetingaction_close"}),
 ]
 
 

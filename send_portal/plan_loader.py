@@ -1,7 +1,7 @@
 """Load a plan file (YAML) into the portal: people, priorities, actions, indicators and governance.
 
 The file's shape is the one in send_portal/data/plan.yaml (sections `partnership`, `people`,
-`priorities`, `actions`, `indicators`, `groups`, `meetings`). The loader is idempotent: each record is
+`priorities`, `actions`, `indicators`, `groups`, `meetings`, `escalations`). The loader is idempotent: each record is
 matched on its natural key (an action's ref, an indicator's code, a meeting's group, date and title),
 created when missing, saved only when a value differs, and otherwise left alone. Running it twice
 therefore changes nothing and adds no history. Everything happens in one transaction, so a problem
@@ -12,7 +12,7 @@ rather than in one app. `manage.py load_plan` is its command-line front end.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -26,7 +26,10 @@ from django.utils.text import capfirst, slugify
 from actions.models import Action, LeadOrganisation, Plan, Priority, PriorityKind, ProgressUpdate, Status
 from governance.models import (
     AgendaItem,
+    Attendance,
+    AttendanceStatus,
     Decision,
+    Escalation,
     FeedbackItem,
     Group,
     GroupKind,
@@ -46,7 +49,16 @@ DEFAULT_PLAN_FILE = Path(__file__).resolve().parent / "data" / "plan.yaml"
 DEMO_PASSWORD = "demo-password-2025"
 REVISION_REASON_PLACEHOLDER = "Revised date recorded in the plan file; reason not given."
 
-SECTIONS = ["partnership", "people", "priorities", "actions", "indicators", "groups", "meetings"]
+SECTIONS = [
+    "partnership",
+    "people",
+    "priorities",
+    "actions",
+    "indicators",
+    "groups",
+    "meetings",
+    "escalations",
+]
 
 # The plan file's `lead_org` values; anything else is another partner.
 LEAD_ORGANISATIONS = {
@@ -71,10 +83,12 @@ LOAD_ORDER = [
     Measurement,
     Group,
     Meeting,
+    Attendance,
     AgendaItem,
     Decision,
     MeetingAction,
     FeedbackItem,
+    Escalation,
 ]
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -384,6 +398,7 @@ class PlanLoader:
         self._load_indicators()
         self._load_groups()
         self._load_meetings()
+        self._load_escalations()
         return self.report
 
     # --- Saving, one rule for every model ---------------------------------------------------------------
@@ -676,7 +691,17 @@ class PlanLoader:
                     "is_illustrative": not point.boolean("real", default=True),
                     "note": point.text("note", required=False),
                 }
-                self._upsert(Measurement, point.label, lookup, values)
+                measurement, outcome = self._upsert(Measurement, point.label, lookup, values)
+                if outcome == CREATED:
+                    self._date_as_reported(measurement, indicator)
+
+    def _date_as_reported(self, measurement, indicator):
+        """A value loaded from the file counts as recorded when it was due to be reported (its period's
+        end plus the indicator's reporting lag), not when the file was loaded, so 'what changed since the
+        last meeting' tells the plan's story. The date only, never the value: no history is written."""
+        reported = measurement.period_end + timedelta(days=indicator.reporting_lag_days)
+        moment = min(timezone.make_aware(datetime.combine(reported, time(9))), timezone.now())
+        Measurement.objects.filter(pk=measurement.pk).update(recorded_at=moment)
 
     def _load_groups(self):
         """Load the governance groups, each after the group it reports to."""
@@ -742,16 +767,29 @@ class PlanLoader:
             values = {
                 "kind": entry.choice("kind", MeetingKind, MeetingKind.MEETING),
                 "status": entry.choice("status", MeetingStatus, held),
+                "start_time": self._time(entry, "start_time"),
                 "location": entry.text("location", required=False),
                 "minutes": entry.text("minutes", required=False),
             }
             lookup = {"group": group, "date": meeting_date, "title": title}
-            meeting, _ = self._upsert(Meeting, entry.label, lookup, values)
+            meeting, _ = self._upsert(Meeting, entry.label, lookup, values, bump_version=True)
             later = sorted(d for d in dates_by_group[group.slug] if d > meeting_date)
             self._load_meeting_records(entry, meeting, next_meeting_on=later[0] if later else None)
 
+    @staticmethod
+    def _time(entry, key):
+        """A time of day written '10:00' (None when the field is missing)."""
+        text = entry.text(key, required=False)
+        if not text:
+            return None
+        try:
+            return time.fromisoformat(text)
+        except ValueError:
+            raise entry.error(key, f"expected a time like '10:00', got {_show(text)}") from None
+
     def _load_meeting_records(self, entry, meeting, next_meeting_on):
-        """A meeting's agenda, decisions, actions arising and 'you said, we did' items."""
+        """A meeting's attendance, agenda, decisions, actions arising and 'you said, we did' items."""
+        self._load_attendance(entry, meeting)
         for order, item in enumerate(entry.entries("agenda", name="title"), start=1):
             presenter_role = item.text("presenter_role", required=False)
             values = {
@@ -760,7 +798,20 @@ class PlanLoader:
                 "presenter": self._person(presenter_role),
                 "presenter_role": presenter_role,
             }
-            self._upsert(AgendaItem, item.label, {"meeting": meeting, "order": order}, values)
+            agenda_item, outcome = self._upsert(
+                AgendaItem, item.label, {"meeting": meeting, "order": order}, values
+            )
+            if item.has("actions"):  # the plan actions the item is about, by reference
+                refs = item.texts("actions")
+                actions = list(Action.objects.filter(ref__in=refs))
+                missing = sorted(set(refs) - {action.ref for action in actions})
+                if missing:
+                    raise item.error(
+                        "actions", f"there is no action {', '.join(missing)} in the file's actions"
+                    )
+                if set(actions) != set(agenda_item.actions.all()):
+                    agenda_item.actions.set(actions)
+                    self.report.upgrade(AgendaItem, outcome)
 
         decisions = entry.data.get("decisions") or []
         if not isinstance(decisions, list):
@@ -798,3 +849,63 @@ class PlanLoader:
                 "priority": self._priority(item, "priority", required=False),
             }
             self._upsert(FeedbackItem, item.label, lookup, values)
+
+    def _load_attendance(self, entry, meeting):
+        """`attendance: {present: [...], apologies: [...], absent: [...]}`, people by job title or username."""
+        attendance = entry.mapping("attendance", required=False)
+        for status in AttendanceStatus:
+            for name in attendance.texts(status.value):
+                person = User.objects.filter(username__iexact=name).first() or self._person(name)
+                if person is None:
+                    raise attendance.error(
+                        status.value, f"nobody has the username or job title {_show(name)}"
+                    )
+                lookup = {"meeting": meeting, "person": person}
+                self._upsert(Attendance, entry.label, lookup, {"status": status})
+
+    def _load_escalations(self):
+        """Escalations to the Board: an `action` or an `indicator`, the reason, who raised it and when, and
+        the Board `decision` that resolved it ({group, date, number}: the meeting's nth decision)."""
+        for entry in self.root.entries(
+            "escalations", name=lambda e: e.get("action") or e.get("indicator") or ""
+        ):
+            about = {"action": None, "indicator": None}
+            if entry.has("action") == entry.has("indicator"):
+                raise PlanFileError(
+                    f"{entry.label}: give either 'action' or 'indicator', not both or neither"
+                )
+            if entry.has("action"):
+                ref = entry.text("action")
+                about["action"] = Action.objects.filter(ref=ref).first()
+                if about["action"] is None:
+                    raise entry.error("action", f"there is no action {_show(ref)} in the file's actions")
+            else:
+                code = entry.text("indicator")
+                about["indicator"] = Indicator.objects.filter(code=code).first()
+                if about["indicator"] is None:
+                    raise entry.error(
+                        "indicator", f"there is no indicator {_show(code)} in the file's indicators"
+                    )
+            raised_by = entry.text("raised_by", required=False)
+            values = {
+                "raised_by": User.objects.filter(username__iexact=raised_by).first()
+                or self._person(raised_by),
+                "raised_at": timezone.make_aware(datetime.combine(entry.date("raised_on"), time(9))),
+                "resolved_by_decision": self._decision(entry),
+            }
+            self._upsert(Escalation, entry.label, {**about, "reason": entry.text("reason")}, values)
+
+    def _decision(self, entry):
+        """The decision an escalation names as `decision: {group, date, number}`, or None."""
+        if not entry.has("decision"):
+            return None
+        ref = entry.mapping("decision")
+        group = self._group(ref, "group")
+        meeting_date = ref.date("date")
+        number = ref.integer("number")
+        decision = Decision.objects.filter(
+            meeting__group=group, meeting__date=meeting_date, order=number
+        ).first()
+        if decision is None:
+            raise ref.error("number", f"{group.slug} on {meeting_date} has no decision {number}")
+        return decision

@@ -35,5 +35,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("", include("actions.urls")),
+    path("", include("indicators.urls")),
+    path("", include("governance.urls")),
 ]
 handler500 = "send_portal.views.server_error"

@@ -1,21 +1,22 @@
 """Base views every app builds on, plus the project-wide pages (dashboard, health, accessibility, errors)."""
 
-from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 import logging
 import sys
 
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.decorators.csrf import requires_csrf_token
-from django.shortcuts import get_object_or_404, render
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from actions.models import TAG_COLOURS, Priority, ProgressUpdate, Status
 from governance.models import Meeting
+from indicators.models import Indicator, IndicatorSummary
 from send_portal.exports import SafeTableExport
 from send_portal.rules import who_can
 
@@ -92,12 +93,15 @@ def dashboard(request):
     updates = (
         ProgressUpdate.objects.visible_to(request.user).select_related("action", "author").latest_first()[:8]
     )
+    indicator_summaries = Indicator.objects.visible_to(request.user).summaries_by_priority()  # 2 queries
     return render(
         request,
         "dashboard.html",
         {
             "priorities": priorities,
             "totals": totals,
+            "indicators_by_priority": [(p, indicator_summaries.get(p.pk)) for p in priorities],
+            "indicator_totals": IndicatorSummary.combined(indicator_summaries.values()),
             "updates": updates,
             "next_board_meeting": Meeting.objects.visible_to(request.user).next_board_meeting(),
         },

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action, Status
+from governance.models import BoardPack, Escalation
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
@@ -100,6 +101,12 @@ MAKERS = {
     "governance.FeedbackItem": lambda: FeedbackItemFactory(
         meeting=MeetingFactory(), priority=PriorityFactory()
     ),
+    "governance.Escalation": lambda: Escalation.objects.create(
+        action=ActionFactory(), reason="Needs the Board.", raised_by=UserFactory()
+    ),
+    "governance.BoardPack": lambda: BoardPack.objects.create(
+        meeting=MeetingFactory(), html="<p>Pack</p>", pdf=b"%PDF", generated_by=UserFactory()
+    ),
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
@@ -146,6 +153,8 @@ def test_every_portal_model_is_registered():
         "governance.Decision",
         "governance.MeetingAction",
         "governance.FeedbackItem",
+        "governance.Escalation",
+        "governance.BoardPack",
     }
 
 

@@ -7,7 +7,18 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from tests.factories import ActionFactory, ProgressUpdateFactory
+from governance.models import BoardPack, CalendarFeed, Escalation
+from tests.factories import (
+    ActionFactory,
+    AgendaItemFactory,
+    GroupFactory,
+    IndicatorFactory,
+    MeasurementFactory,
+    MeetingActionFactory,
+    MeetingFactory,
+    ProgressUpdateFactory,
+    UserFactory,
+)
 
 ROLES = ("anonymous", "board_member", "lead", "other_lead", "operations", "admin_user")
 
@@ -31,7 +42,41 @@ MATRIX = {
     "actions:progressupdate_add": ("get", (302, 403, 200, 403, 200, 200)),
     "actions:action_edit": ("get", (302, 403, 403, 403, 200, 200)),
     "actions:evidence_download": ("get", (302, 200, 200, 200, 200, 200)),
+    "governance:group_list": ("get", (302, 200, 200, 200, 200, 200)),
+    "governance:group_detail": ("get", (302, 200, 200, 200, 200, 200)),
+    "governance:meeting_list": ("get", (302, 200, 200, 200, 200, 200)),
+    "governance:meeting_detail": ("get", (302, 200, 200, 200, 200, 200)),
+    "governance:meeting_changes": ("get", (302, 200, 200, 200, 200, 200)),
+    "governance:meetingaction_list": ("get", (302, 200, 200, 200, 200, 200)),
+    "governance:boardpack_preview": ("get", (302, 200, 200, 200, 200, 200)),
+    "governance:boardpack_detail": ("get", (302, 200, 200, 200, 200, 200)),
+    "governance:boardpack_pdf": ("get", (302, 200, 200, 200, 200, 200)),
+    "governance:calendar": ("get", (302, 200, 200, 200, 200, 200)),
+    "governance:calendar_reset": ("post", (302, 302, 302, 302, 302, 302)),
+    "governance:calendar_feed": ("get", (200, 200, 200, 200, 200, 200)),  # the secret link is the key
+    "governance:meeting_add": ("get", (302, 403, 403, 403, 200, 200)),
+    "governance:meeting_edit": ("get", (302, 403, 403, 403, 200, 200)),
+    "governance:agendaitem_add": ("get", (302, 403, 403, 403, 200, 200)),
+    "governance:agendaitem_edit": ("get", (302, 403, 403, 403, 200, 200)),
+    "governance:agendaitem_delete": ("get", (302, 403, 403, 403, 200, 200)),
+    "governance:decision_add": ("get", (302, 403, 403, 403, 200, 200)),
+    "governance:meetingaction_add": ("get", (302, 403, 403, 403, 200, 200)),
+    "governance:meetingaction_close": ("get", (302, 403, 403, 403, 200, 200)),
+    "governance:attendance_edit": ("get", (302, 403, 403, 403, 200, 200)),
+    "governance:feedbackitem_add": ("get", (302, 403, 403, 403, 200, 200)),
+    "governance:escalation_resolve": ("get", (302, 403, 403, 403, 200, 200)),
+    "governance:action_escalate": ("get", (302, 403, 403, 403, 200, 200)),
+    "governance:indicator_escalate": ("get", (302, 403, 403, 403, 200, 200)),
+    "governance:boardpack_generate": ("post", (302, 403, 403, 403, 302, 302)),
     "actions:action_history": ("get", (302, 200, 200, 200, 200, 200)),
+    "indicators:indicator_list": ("get", (302, 200, 200, 200, 200, 200)),
+    "indicators:indicator_detail": ("get", (302, 200, 200, 200, 200, 200)),
+    "indicators:indicator_chart": ("get", (302, 200, 200, 200, 200, 200)),
+    "indicators:indicator_sparkline": ("get", (302, 200, 200, 200, 200, 200)),
+    "indicators:indicator_csv": ("get", (302, 200, 200, 200, 200, 200)),
+    "indicators:measurement_add": ("get", (302, 403, 200, 403, 200, 200)),
+    # Any workstream lead may open the upload page (rows for others' indicators are then rejected).
+    "indicators:measurement_upload": ("get", (302, 403, 200, 200, 200, 200)),
 }
 
 
@@ -59,7 +104,29 @@ def world(priority, lead, other_lead):
     action = ActionFactory(ref="P1.1", priority=priority, due_date=timezone.localdate() + timedelta(days=30))
     update = ProgressUpdateFactory(action=action, evidence_name="report.pdf")
     update.evidence_file.save("report.pdf", ContentFile(b"%PDF-1.4 test"))
-    return {"priority": priority, "action": action, "update": update}
+    return {
+        "priority": priority,
+        "action": action,
+        "update": update,
+        **governance_world(action),
+        **indicators_world(priority),
+    }
+
+
+def governance_world(action):
+    """A Board meeting with an agenda item and an open action-log item, an open escalation of `action`,
+    an indicator, a kept board pack and a calendar link."""
+    meeting = MeetingFactory(group=GroupFactory(board=True))
+    escalation = Escalation.objects.create(action=action, reason="Needs a decision.")
+    return {
+        "meeting": meeting,
+        "agenda_item": AgendaItemFactory(meeting=meeting),
+        "meeting_action": MeetingActionFactory(meeting=meeting),
+        "escalation": escalation,
+        "indicator": IndicatorFactory(priority=action.priority),
+        "pack": BoardPack.objects.create(meeting=meeting, html="<p>Pack</p>", pdf=b"%PDF-1.7 pack"),
+        "feed": CalendarFeed.objects.create(user=UserFactory(username="subscriber")),
+    }
 
 
 def url_for(name, world):
@@ -72,8 +139,36 @@ def url_for(name, world):
         "actions:action_history": [action.ref],
         "actions:evidence_download": [action.ref, update.pk],
         "password_reset_confirm": ["MQ", "not-a-valid-token"],
+        **governance_url_args(world),
+        **indicators_url_args(world),
     }.get(name, [])
     return reverse(name, args=args)
+
+
+def governance_url_args(world):
+    meeting = world["meeting"].pk
+    return {
+        "governance:group_detail": [world["meeting"].group.slug],
+        "governance:meeting_detail": [meeting],
+        "governance:meeting_edit": [meeting],
+        "governance:meeting_changes": [meeting],
+        "governance:agendaitem_add": [meeting],
+        "governance:agendaitem_edit": [meeting, world["agenda_item"].pk],
+        "governance:agendaitem_delete": [meeting, world["agenda_item"].pk],
+        "governance:decision_add": [meeting],
+        "governance:meetingaction_add": [meeting],
+        "governance:meetingaction_close": [world["meeting_action"].pk],
+        "governance:attendance_edit": [meeting],
+        "governance:feedbackitem_add": [meeting],
+        "governance:escalation_resolve": [meeting, world["escalation"].pk],
+        "governance:boardpack_preview": [meeting],
+        "governance:boardpack_generate": [meeting],
+        "governance:boardpack_detail": [world["pack"].pk],
+        "governance:boardpack_pdf": [world["pack"].pk],
+        "governance:calendar_feed": [world["feed"].token],
+        "governance:action_escalate": [world["action"].ref],
+        "governance:indicator_escalate": [world["indicator"].code],
+    }
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
@@ -115,3 +210,73 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_come_back(client, world):
     response = client.get("/actions/P1.1/")
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/actions/P1.1/"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/groups/no-such-group/",
+        "/meetings/999999/",
+        "/meetings/999999/edit/",
+        "/meetings/999999/pack/",
+        "/meetings/packs/999999/pdf/",
+        "/meetings/actions/999999/close/",
+        "/meetings/calendar/not-the-secret.ics",
+        "/indicators/NO-SUCH/escalate/",
+    ],
+)
+def test_governance_pages_for_things_that_do_not_exist_answer_404(client, world, operations, path):
+    client.force_login(operations)
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["board_member", "lead"])
+def test_a_forbidden_governance_page_says_who_can_do_it(request, client, world, role):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(url_for("governance:meeting_edit", world))
+    assert response.status_code == 403
+    assert b"Only the Operations Group and administrators can create and edit meetings" in response.content
+
+
+def indicators_world(priority):
+    """An indicator of `priority` (so its lead may record values) with one value."""
+    indicator = IndicatorFactory(code="P1-I1", priority=priority)
+    MeasurementFactory(indicator=indicator)
+    return {"measured_indicator": indicator}
+
+
+def indicators_url_args(world):
+    code = [world["measured_indicator"].code]
+    return {
+        f"indicators:{name}": code
+        for name in (
+            "indicator_detail",
+            "indicator_chart",
+            "indicator_sparkline",
+            "indicator_csv",
+            "measurement_add",
+        )
+    }
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/indicators/NO-SUCH/",
+        "/indicators/NO-SUCH/chart.svg",
+        "/indicators/NO-SUCH/sparkline.svg",
+        "/indicators/NO-SUCH/data.csv",
+        "/indicators/NO-SUCH/record/",
+    ],
+)
+def test_indicator_pages_for_things_that_do_not_exist_answer_404(client, world, operations, path):
+    client.force_login(operations)
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["board_member", "other_lead"])
+def test_a_refusal_to_record_an_indicator_value_says_who_can(request, client, world, role):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(url_for("indicators:measurement_add", world))
+    assert response.status_code == 403
+    assert b"Only the workstream lead of the indicator&#x27;s priority" in response.content

@@ -1,5 +1,7 @@
 """List pages run the same number of queries whatever the number of rows (STYLE rule 23)."""
 
+from datetime import date, timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -69,7 +71,9 @@ def test_the_action_page_runs_the_same_number_of_queries_for_1_and_20_updates(cl
 
 
 def test_the_action_history_page_runs_the_same_number_of_queries_for_1_and_10_changes(client, operations):
-    action = ActionFactory(lead=UserFactory())  # one query per kind of related record: same kinds before and after
+    action = ActionFactory(
+        lead=UserFactory()
+    )  # one query per kind of related record: same kinds before and after
     client.force_login(operations)
     url = reverse("actions:action_history", args=[action.ref])
     count_queries(client, url)
@@ -77,5 +81,157 @@ def test_the_action_history_page_runs_the_same_number_of_queries_for_1_and_10_ch
 
     for i in range(10):
         action.save_details({"title": f"Title {i}", "lead": UserFactory()}, expected_version=action.version)
+
+    assert count_queries(client, url) == before
+
+
+# --- Governance: meetings list, a meeting page, the action log -------------------------------------------
+def add_meetings(n, board):
+    """n Board meetings, each with an agenda item about a plan action, a decision, attendance, an open
+    action-log item (carried forward to later meetings), an escalation and 'you said, we did'."""
+    from governance.models import Escalation
+    from tests.factories import (
+        AgendaItemFactory,
+        AttendanceFactory,
+        DecisionFactory,
+        FeedbackItemFactory,
+        MeetingActionFactory,
+        MeetingFactory,
+    )
+
+    for _ in range(n):
+        earliest = board.meetings.order_by("date").values_list("date", flat=True).first()
+        meeting = MeetingFactory(group=board, date=(earliest or date(2026, 12, 1)) - timedelta(days=7))
+        item = AgendaItemFactory(meeting=meeting, presenter=UserFactory(), priority=PriorityFactory(number=1))
+        item.actions.add(ActionFactory())
+        DecisionFactory(meeting=meeting, agenda_item=item)
+        AttendanceFactory(meeting=meeting, person=UserFactory())
+        MeetingActionFactory(meeting=meeting, owner=UserFactory())
+        FeedbackItemFactory(meeting=meeting, priority=PriorityFactory(number=1))
+        Escalation.objects.create(action=ActionFactory(), reason="Needs the Board.", raised_by=UserFactory())
+
+
+@pytest.fixture
+def board(db):
+    from tests.factories import GroupFactory
+
+    return GroupFactory(board=True)
+
+
+@pytest.fixture
+def upcoming_board_meeting(board):
+    from tests.factories import MeetingFactory
+
+    return MeetingFactory(group=board, date=date(2026, 12, 10))
+
+
+GOVERNANCE_PAGES = [
+    lambda meeting: reverse("governance:meeting_list"),
+    lambda meeting: reverse("governance:meeting_detail", args=[meeting.pk]),
+    lambda meeting: reverse("governance:meetingaction_list"),
+    lambda meeting: reverse("governance:meetingaction_list") + "?overdue=on&status=open",
+    lambda meeting: reverse("governance:group_list"),
+    lambda meeting: reverse("governance:group_detail", args=[meeting.group.slug]),
+]
+
+
+@pytest.mark.parametrize(
+    "page", GOVERNANCE_PAGES, ids=["meetings", "meeting", "log", "log-filtered", "groups", "group"]
+)
+def test_a_governance_page_runs_the_same_number_of_queries_for_3_and_30_meetings(
+    client, operations, board, upcoming_board_meeting, page
+):
+    url = page(upcoming_board_meeting)
+    client.force_login(operations)
+    add_meetings(3, board)
+    count_queries(client, url)
+    before = count_queries(client, url)
+
+    add_meetings(27, board)
+
+    assert count_queries(client, url) == before
+
+
+@pytest.mark.parametrize(
+    "page", GOVERNANCE_PAGES, ids=["meetings", "meeting", "log", "log-filtered", "groups", "group"]
+)
+def test_a_governance_page_stays_under_its_query_ceiling(
+    client, operations, board, upcoming_board_meeting, page, django_assert_max_num_queries
+):
+    url = page(upcoming_board_meeting)
+    client.force_login(operations)
+    add_meetings(30, board)
+    count_queries(client, url)
+
+    with django_assert_max_num_queries(25):
+        client.get(url)
+
+
+# --- Indicators: the list, the dashboard and priority page beside it, an indicator's page ---------------
+def add_indicators(n):
+    """n indicators across priorities 1-5, each with a few values (some corrected)."""
+    from tests.factories import IndicatorFactory, MeasurementFactory
+
+    for i in range(n):
+        indicator = IndicatorFactory(priority=PriorityFactory(number=(i % 5) + 1), owner=UserFactory())
+        for month in range(1 + i % 4):
+            MeasurementFactory(indicator=indicator, period_end=date(2025, month + 1, 28), value=20 + month)
+        if i % 3 == 0:
+            indicator.record_value(period_end=date(2025, 1, 28), value=30, note="Fixed", correct=True)
+
+
+INDICATOR_PAGES = [
+    reverse("indicators:indicator_list"),
+    reverse("indicators:indicator_list") + "?status=off_track&status=on_track",
+    reverse("indicators:indicator_list") + "?overdue=on&priority=1&q=Indicator",
+    reverse("indicators:indicator_list") + "?_export=csv",
+    reverse("dashboard"),
+    reverse("actions:priority_detail", args=[1]),
+]
+
+
+@pytest.mark.parametrize("url", INDICATOR_PAGES)
+def test_a_page_runs_the_same_number_of_queries_for_3_and_30_indicators(client, operations, url):
+    client.force_login(operations)
+    add_indicators(3)
+    count_queries(client, url)
+    before = count_queries(client, url)
+
+    add_indicators(27)
+
+    assert count_queries(client, url) == before
+
+
+@pytest.mark.parametrize("url", INDICATOR_PAGES)
+def test_an_indicator_page_stays_under_its_query_ceiling(
+    client, operations, url, django_assert_max_num_queries
+):
+    client.force_login(operations)
+    add_indicators(30)
+    count_queries(client, url)
+
+    with django_assert_max_num_queries(20):
+        client.get(url)
+
+
+def test_the_indicator_page_runs_the_same_number_of_queries_for_1_and_20_values(client, operations):
+    from tests.factories import IndicatorFactory, MeasurementFactory
+
+    indicator = IndicatorFactory()
+    MeasurementFactory(indicator=indicator, period_end=date(2025, 1, 31))
+    client.force_login(operations)
+    url = indicator.get_absolute_url()
+    count_queries(client, url)
+    before = count_queries(client, url)
+
+    for n in range(1, 20):
+        MeasurementFactory(
+            indicator=indicator,
+            period_end=date(2025, 1, 31) + timedelta(days=31 * n),
+            recorded_by=UserFactory(),
+        )
+    indicator.record_value(
+        period_end=date(2025, 1, 31), value=40, note="Fixed", by=UserFactory(), correct=True
+    )
 
     assert count_queries(client, url) == before

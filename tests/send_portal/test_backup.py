@@ -11,12 +11,20 @@ PORTAL_APPS = ["send_portal", "actions", "indicators", "governance"]
 
 
 def snapshot():
-    """Every portal record, serialised the same way, in a stable order."""
+    """Every portal record, serialised the same way, in a stable order. Records with a natural key
+    (people) are identified by it, not by their database id, as in the backup itself."""
     records = []
     for app in PORTAL_APPS:
         for model in apps.get_app_config(app).get_models():
             rows = model._default_manager.order_by("pk")
-            records.extend(json.loads(serializers.serialize("json", rows, use_natural_foreign_keys=True)))
+            natural = hasattr(model, "natural_key")
+            records.extend(
+                json.loads(
+                    serializers.serialize(
+                        "json", rows, use_natural_foreign_keys=True, use_natural_primary_keys=natural
+                    )
+                )
+            )
     return records
 
 

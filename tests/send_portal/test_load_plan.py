@@ -1,16 +1,26 @@
 """manage.py load_plan: the shipped plan loads, loads again without changes, and bad files load nothing."""
 
 import copy
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 import yaml
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from actions.models import Action, Plan, Priority, ProgressUpdate
-from governance.models import AgendaItem, Decision, FeedbackItem, Group, Meeting, MeetingAction
+from governance.models import (
+    AgendaItem,
+    Attendance,
+    Decision,
+    Escalation,
+    FeedbackItem,
+    Group,
+    Meeting,
+    MeetingAction,
+)
 from indicators.models import Indicator, Measurement
 from send_portal.models import Organisation, User
 from send_portal.plan_loader import DEFAULT_PLAN_FILE, DEMO_PASSWORD, REVISION_REASON_PLACEHOLDER
@@ -28,6 +38,7 @@ TRACKED_MODELS = [
     Decision,
     MeetingAction,
     FeedbackItem,
+    Escalation,
 ]
 
 
@@ -144,7 +155,10 @@ def test_loading_the_shipped_plan_creates_every_record():
     assert Indicator.objects.count() == 20
     assert Measurement.objects.count() == 132
     assert Group.objects.count() == 7
-    assert Meeting.objects.count() == 14
+    assert Meeting.objects.count() == 17
+    assert Attendance.objects.count() == 16
+    assert Escalation.objects.count() == 3
+    assert Escalation.objects.open().count() == 2
     assert User.objects.count() == 14
     assert Plan.objects.get().is_demonstration
     assert "Actions: 36 created, 0 updated, 0 unchanged" in output
@@ -382,3 +396,51 @@ def test_a_role_text_with_no_matching_person_is_kept_without_a_link(tmp_path):
     update = ProgressUpdate.objects.get()
     assert update.author is None
     assert update.author_role == "Head"
+
+
+@pytest.mark.django_db
+def test_meetings_from_today_on_are_scheduled_and_earlier_ones_held():
+    load()
+
+    board = Meeting.objects.filter(group__slug="improvement-board")
+    assert board.get(date=date(2026, 12, 10)).status == "scheduled"
+    assert board.get(date=date(2026, 2, 9)).status == "held"
+    assert board.get(date=date(2026, 12, 10)).start_time.isoformat() == "10:00:00"
+
+
+@pytest.mark.django_db
+def test_an_escalation_names_the_board_decision_that_resolved_it():
+    load()
+
+    resolved = Escalation.objects.get(action__ref="P2.3")
+    assert resolved.resolved_by_decision.meeting.date == date(2025, 12, 5)
+    assert "P2.3" in resolved.resolved_by_decision.text
+
+
+@pytest.mark.django_db
+def test_an_agenda_item_links_the_plan_actions_the_file_names():
+    load()
+
+    item = AgendaItem.objects.get(meeting__date=date(2026, 12, 10), order=2)
+    assert sorted(item.actions.values_list("ref", flat=True)) == ["P2.3", "P2.4"]
+
+
+@pytest.mark.django_db
+def test_a_loaded_value_counts_as_recorded_when_it_was_due_to_be_reported():
+    load()
+
+    measurement = (
+        Measurement.objects.select_related("indicator").filter(period_end__lt=date(2026, 1, 1)).first()
+    )
+    lag = measurement.indicator.reporting_lag_days
+    assert timezone.localdate(measurement.recorded_at) == measurement.period_end + timedelta(days=lag)
+
+
+@pytest.mark.django_db
+def test_an_escalation_of_an_unknown_action_names_the_entry(tmp_path, plan_data):
+    plan_data["escalations"][0]["action"] = "P9.9"
+
+    message = load_fails(write_plan(tmp_path, plan_data))
+
+    assert "escalations[0] (P9.9): field 'action': there is no action 'P9.9'" in message
+    assert_nothing_loaded()

@@ -1,0 +1,361 @@
+"""Operations that read across the whole plan for a meeting: what changed since the group last met, and
+the board pack (its content, its PDF, and keeping it).
+
+What changed is computed from what the portal recorded, never kept by hand:
+- a progress update counts on the date it reports on (`ProgressUpdate.date`), and an action's status at
+  any moment is the status of its latest update by then (the same rule as Action.derived_status);
+- a revised due date counts when the action's history records the edit;
+- an indicator value counts when it was recorded (`Measurement.recorded_at`), and a corrected value when
+  the measurement's history records the correction.
+The window runs from the previous meeting's date (included) to this meeting's date (not included), so each
+change is reported to exactly one meeting of the group.
+"""
+
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from datetime import time as clock
+
+from django.conf import settings
+from django.db.models import OuterRef, Q, Subquery
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from actions.models import NEEDS_MITIGATION, Action, Plan, Priority, ProgressUpdate, Status, overdue_condition
+from governance.models import (
+    BoardPack,
+    Escalation,
+    FeedbackItem,
+    Meeting,
+    MeetingAction,
+    MeetingActionStatus,
+)
+from indicators.charts import TRAJECTORY, cached_chart_svg, svg_data_uri
+from indicators.models import Indicator, Measurement, Provenance
+from indicators.status import IndicatorStatus
+
+
+# --- What changed since the last meeting ---------------------------------------------------------------
+@dataclass(frozen=True)
+class StatusChange:
+    """An action whose status at the end of the window differs from its status at the start."""
+
+    action: Action
+    was: Status
+    now: Status
+    on: date  # the date of the update that set the new status
+
+
+@dataclass(frozen=True)
+class DueDateRevision:
+    """An edit that moved an action's current due date."""
+
+    action: Action
+    was: date
+    now: date
+    reason: str
+    on: date
+    by: str
+
+
+@dataclass(frozen=True)
+class ValueCorrection:
+    """An indicator value changed after it was first recorded."""
+
+    measurement: Measurement
+    was: object
+    now: object
+    on: date
+    by: str
+
+
+@dataclass(frozen=True)
+class IndicatorStatusChange:
+    indicator: Indicator
+    was: IndicatorStatus
+    now: IndicatorStatus
+
+
+@dataclass
+class PlanChanges:
+    """The plan's changes between a group's previous meeting and `meeting`. Every list is in plan order
+    (action reference, indicator code), then date."""
+
+    meeting: Meeting
+    previous: Meeting | None
+    start: date | None  # first day counted: the previous meeting's date
+    end: date  # first day not counted: this meeting's date
+    status_changes: list = field(default_factory=list)  # StatusChange, excluding completions
+    completed: list = field(default_factory=list)  # StatusChange to Complete
+    new_updates: list = field(default_factory=list)  # ProgressUpdate
+    newly_overdue: list = field(default_factory=list)  # Action
+    revised_due_dates: list = field(default_factory=list)  # DueDateRevision
+    new_values: list = field(default_factory=list)  # Measurement
+    corrected_values: list = field(default_factory=list)  # ValueCorrection
+    indicator_status_changes: list = field(default_factory=list)  # IndicatorStatusChange
+    indicator_status_known: bool = False  # True once indicator statuses were compared
+
+    @property
+    def is_empty(self):
+        return not any(
+            [
+                self.status_changes,
+                self.completed,
+                self.new_updates,
+                self.newly_overdue,
+                self.revised_due_dates,
+                self.new_values,
+                self.corrected_values,
+                self.indicator_status_changes,
+            ]
+        )
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.combine(day, clock.min))
+
+
+def _name(user):
+    return user.display_name if user is not None else "Unknown"
+
+
+def plan_changes(meeting, today=None):
+    """What changed in the plan since the previous meeting of `meeting`'s group (see the module's
+    docstring for what counts and when). With no previous meeting, every list is empty."""
+    previous = meeting.previous_meeting()
+    changes = PlanChanges(
+        meeting=meeting, previous=previous, start=previous.date if previous else None, end=meeting.date
+    )
+    if previous is None:
+        return changes
+    today = today or timezone.localdate()
+    start, end = changes.start, changes.end
+
+    _action_changes(changes, start, end)
+    changes.newly_overdue = list(
+        Action.objects.filter(overdue_condition(min(end, today)))
+        .with_current_due_date()
+        .filter(current_due__gte=start)
+        .select_related("priority")
+        .order_by("ref_sort", "pk")
+    )
+    changes.revised_due_dates = _revised_due_dates(start, end)
+    changes.new_values = list(
+        Measurement.objects.filter(recorded_at__gte=_start_of(start), recorded_at__lt=_start_of(end))
+        .select_related("indicator")
+        .order_by("indicator__code", "period_end", "pk")
+    )
+    changes.corrected_values = _corrected_values(start, end)
+    _indicator_status_changes(changes, start, end)
+    return changes
+
+
+def _action_changes(changes, start, end):
+    """New progress updates in the window, and the status changes and completions they made."""
+    new_updates = list(
+        ProgressUpdate.objects.filter(date__gte=start, date__lt=end)
+        .select_related("action__priority", "author")
+        .order_by("action__ref_sort", "date", "created", "pk")
+    )
+    changes.new_updates = new_updates
+    touched = {update.action_id: update.action for update in new_updates}
+    history = (
+        ProgressUpdate.objects.filter(action_id__in=touched, date__lt=end)
+        .order_by("action_id", "date", "created", "pk")
+        .values_list("action_id", "date", "status")
+    )
+    before, after = {}, {}
+    for action_id, day, status in history:  # in order, so the last one seen is the latest
+        if day < start:
+            before[action_id] = status
+        after[action_id] = (status, day)
+    for action in sorted(touched.values(), key=lambda a: (a.ref_sort, a.pk)):
+        was = Status(before.get(action.pk, Status.NOT_STARTED))
+        now, on = after[action.pk]
+        if now == was:
+            continue
+        change = StatusChange(action=action, was=was, now=Status(now), on=on)
+        (changes.completed if now == Status.COMPLETE else changes.status_changes).append(change)
+
+
+def _revised_due_dates(start, end):
+    """Edits recorded in the window that moved an action's current due date (revised, else original)."""
+    HistoricalAction = Action.history.model
+    window = Q(history_date__gte=_start_of(start), history_date__lt=_start_of(end))
+    edited = HistoricalAction.objects.filter(window, history_type="~").values("id")
+    rows = (
+        HistoricalAction.objects.filter(id__in=edited, history_date__lt=_start_of(end))
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    actions = Action.objects.select_related("priority").in_bulk({row.id for row in rows})
+    revisions = []
+    previous_due = {}
+    for row in rows:
+        due = row.revised_due_date or row.due_date
+        was = previous_due.get(row.id)
+        previous_due[row.id] = due
+        in_window = row.history_date >= _start_of(start)
+        if in_window and was is not None and due != was and row.id in actions:
+            revisions.append(
+                DueDateRevision(
+                    action=actions[row.id],
+                    was=was,
+                    now=due,
+                    reason=row.revision_reason,
+                    on=timezone.localdate(row.history_date),
+                    by=_name(row.history_user),
+                )
+            )
+    revisions.sort(key=lambda r: (r.action.ref_sort, r.on))
+    return revisions
+
+
+def _corrected_values(start, end):
+    """Indicator values changed in the window after they were first recorded."""
+    HistoricalMeasurement = Measurement.history.model
+    window = Q(history_date__gte=_start_of(start), history_date__lt=_start_of(end))
+    corrected = HistoricalMeasurement.objects.filter(window, history_type="~").values("id")
+    rows = (
+        HistoricalMeasurement.objects.filter(id__in=corrected, history_date__lt=_start_of(end))
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    measurements = Measurement.objects.select_related("indicator").in_bulk({row.id for row in rows})
+    found = []
+    previous_value = {}
+    for row in rows:
+        was = previous_value.get(row.id)
+        previous_value[row.id] = row.value
+        if (
+            row.history_date >= _start_of(start)
+            and was is not None
+            and was != row.value
+            and row.id in measurements
+        ):
+            found.append(
+                ValueCorrection(
+                    measurement=measurements[row.id],
+                    was=was,
+                    now=row.value,
+                    on=timezone.localdate(row.history_date),
+                    by=_name(row.history_user),
+                )
+            )
+    found.sort(key=lambda c: (c.measurement.indicator.code, c.measurement.period_end, c.on))
+    return found
+
+
+def _indicator_status_changes(changes, start, end):
+    """Indicators whose status (the indicators app's trajectory rule, applied to the latest value recorded
+    by then) differs between the window's two ends."""
+    changes.indicator_status_known = True
+    for indicator in Indicator.objects.for_table():
+        was, now = indicator_status_on(indicator, start), indicator_status_on(indicator, end)
+        if was != now:
+            changes.indicator_status_changes.append(
+                IndicatorStatusChange(indicator=indicator, was=was, now=now)
+            )
+
+
+def indicator_status_on(indicator, day):
+    """The indicator's status from the latest value (by period) recorded before `day` (values prefetched)."""
+    cutoff = _start_of(day)
+    known = [m for m in indicator.measurements.all() if m.recorded_at < cutoff]
+    if not known:
+        return IndicatorStatus.NO_DATA
+    latest = max(known, key=lambda m: m.period_end)
+    return IndicatorStatus(indicator.judge(latest.value, latest.period_end))
+
+
+# --- The board pack ------------------------------------------------------------------------------------
+def latest_update_fields():
+    """Annotations with each action's latest progress update (by the same ordering as its status)."""
+    latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-date", "-created", "-pk")
+    return {
+        "latest_narrative": Subquery(latest.values("narrative")[:1]),
+        "latest_mitigation": Subquery(latest.values("mitigation")[:1]),
+        "latest_date": Subquery(latest.values("date")[:1]),
+    }
+
+
+def board_pack_context(meeting, *, generated_by=None, generated_at=None, today=None):
+    """Everything the board pack shows for `meeting`, read from live data now."""
+    today = today or timezone.localdate()
+    meeting = Meeting.objects.select_related("group__chair").get(pk=meeting.pk)
+    plan = Plan.current()
+    needs_attention = (
+        Action.objects.for_table()
+        .filter(Q(status__in=NEEDS_MITIGATION) | overdue_condition(today))
+        .annotate(**latest_update_fields())
+    )
+    return {
+        "meeting": meeting,
+        "generated_at": generated_at or timezone.now(),
+        "generated_by": generated_by,
+        "today": today,
+        "agenda": meeting.agenda_items.select_related("priority", "presenter").prefetch_related("actions"),
+        "priorities": Priority.objects.with_action_counts(today),
+        "needs_attention": needs_attention,
+        "statuses": list(Status),
+        "indicators": board_pack_indicators(today),
+        "partnership_name": settings.PARTNERSHIP_NAME,
+        "is_demonstration": bool(plan and plan.is_demonstration),
+        "changes": plan_changes(meeting, today),
+        "matters_arising": MeetingAction.objects.carried_to(meeting),
+        "actions_arising": meeting.meeting_actions.select_related("owner"),
+        "escalations": Escalation.objects.for_meeting(meeting),
+        "feedback": FeedbackItem.objects.filter(meeting=meeting).select_related("priority"),
+        "decisions": meeting.decisions.select_related("agenda_item"),
+        "open_status": MeetingActionStatus.OPEN,
+    }
+
+
+def board_pack_indicators(today):
+    """For each indicator: its formatted baseline and target, its values, its status, and its trajectory
+    chart as a data: SVG with the status sentence as its text alternative (charts are cached by the
+    indicators app until a value changes)."""
+    rows = []
+    for indicator in Indicator.objects.for_table():
+        svg, _ = cached_chart_svg(indicator, TRAJECTORY)
+        rows.append(
+            {
+                "indicator": indicator,
+                "baseline": indicator.format_value(indicator.baseline_value),
+                "target": indicator.format_value(indicator.target_value),
+                "measurements": list(indicator.measurements.all()),
+                "provenance": ""
+                if indicator.provenance == Provenance.REAL
+                else indicator.get_provenance_display(),
+                "status": IndicatorStatus(indicator.status).label,
+                "chart": svg_data_uri(svg),
+                "chart_alt": indicator.status_sentence(),
+            }
+        )
+    return rows
+
+
+def render_board_pack_html(meeting, **context):
+    """The pack as one HTML document (static files by /static/ URL, charts as data: URIs)."""
+    return render_to_string("governance/board_pack.html", board_pack_context(meeting, **context))
+
+
+def render_pdf(html, base_url):
+    """The pack's HTML as a tagged PDF (PDF/UA-1), fetching only our static files and data: URIs.
+    `base_url` is the portal's address, e.g. https://portal.example.org/, so links in the PDF work."""
+    from governance.pdf import html_to_pdf  # WeasyPrint loads only when a PDF is made
+
+    return html_to_pdf(html, base_url)
+
+
+def generate_board_pack(meeting, *, generated_by, base_url):
+    """Render the pack from live data now and keep its HTML and PDF with the meeting. Returns the
+    BoardPack and the seconds it took."""
+    started = time.perf_counter()
+    now = timezone.now()
+    html = render_board_pack_html(meeting, generated_by=generated_by, generated_at=now)
+    pdf = render_pdf(html, base_url)
+    pack = BoardPack.objects.create(
+        meeting=meeting, generated_by=generated_by, generated_at=now, html=html, pdf=pdf
+    )
+    return pack, time.perf_counter() - started

@@ -1,0 +1,125 @@
+"""Forms for recording an indicator's value and uploading values from a CSV file."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+
+from indicators.models import Unit
+from indicators.uploads import MAX_BYTES, MAX_SIZE, UploadError, read_csv
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y", "%d.%m.%Y"]
+
+VALUE_HINTS = {
+    Unit.PERCENT: "A percentage between 0 and 100, without the % sign, for example 17.5.",
+    Unit.COUNT: "A whole number, for example 360.",
+    Unit.WEEKS: "In weeks, for example 12.5.",
+    Unit.DAYS: "In days, for example 40.",
+}
+
+
+class MeasurementForm(forms.Form):
+    """Record the value for one period, or correct the value already recorded for it (said explicitly)."""
+
+    period_end = forms.DateField(
+        label="Period end",
+        input_formats=DATE_FORMATS,
+        error_messages={
+            "required": "Enter the last day of the period the value describes",
+            "invalid": "Enter the period end as a real date, for example 31/01/2026",
+        },
+    )
+    value = forms.DecimalField(
+        label="Value",
+        max_digits=12,
+        decimal_places=3,
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "spellcheck": "false"}
+        ),  # GOV.UK: no type=number
+        error_messages={
+            "required": "Enter the value",
+            "invalid": "Enter the value as a number, for example 42 or 17.5",
+            "max_decimal_places": "Give the value with no more than 3 decimal places",
+            "max_digits": "Enter a value under a billion",
+            "max_whole_digits": "Enter a value under a billion",
+        },
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        widget=forms.Textarea,
+        help_text="Where the figure comes from. When correcting a value, say why it was wrong: the old "
+        "value stays in the indicator's history, with who corrected it and when.",
+    )
+    correct = forms.BooleanField(
+        label="This corrects the value already recorded for this period", required=False
+    )
+
+    def __init__(self, *args, indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        self.fields["value"].help_text = VALUE_HINTS[Unit(indicator.unit)]
+        self.fields["period_end"].help_text = (
+            "The last day of the period the value describes, for example "
+            f"{indicator.freshness().period.end:%d/%m/%Y}."
+        )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("period_end", label_size=Size.SMALL, field_width=10),
+            Field.text("value", label_size=Size.SMALL, field_width=10),
+            Field.textarea("note", label_size=Size.SMALL, rows=3),
+            Field.checkbox("correct", small=True),
+        )
+        self.helper.add_input(Submit("save", "Save value"))
+
+    def clean(self):
+        cleaned = super().clean()
+        value, period_end = cleaned.get("value"), cleaned.get("period_end")
+        if value is not None:
+            try:
+                self.indicator.validate_value(value)
+            except ValidationError as error:
+                self.add_error("value", error.messages[0].rstrip("."))
+        if period_end is None:
+            return cleaned
+        existing = self.indicator.measurements.filter(period_end=period_end).first()
+        if existing is not None and not cleaned.get("correct"):
+            self.add_error(
+                "correct",
+                f"The period ending {period_end:%-d %B %Y} already has a value of "
+                f"{self.indicator.format_value(existing.value)}. To replace it, select this box and say why "
+                "in the note",
+            )
+        elif existing is not None and not cleaned.get("note", "").strip():
+            self.add_error("note", "Say why the value is being corrected")
+        return cleaned
+
+
+class UploadForm(forms.Form):
+    """Choose a CSV file of values; it is read and checked here, and nothing is saved."""
+
+    file = forms.FileField(
+        label="CSV file",
+        help_text=f"Columns: indicator code, period end, value and (optionally) note. Up to {MAX_SIZE}.",
+        error_messages={
+            "required": "Select a CSV file to upload",
+            "empty": "The selected file is empty",
+            "invalid": "Select a CSV file to upload",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(Field("file"))
+        self.helper.add_input(Submit("preview", "Check the file"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(f"The selected file must be smaller than {MAX_SIZE}")
+        try:
+            self.parsed = read_csv(upload.read())
+        except UploadError as error:
+            raise forms.ValidationError(str(error).rstrip(".")) from None
+        return upload

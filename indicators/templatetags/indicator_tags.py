@@ -1,0 +1,86 @@
+"""Indicator components: status tags with their words, direction of travel, data freshness."""
+
+from django import template
+from django.utils.html import format_html
+
+from indicators.models import OUTCOME_COLOURS, Outcome
+from indicators.status import DATA_OVERDUE, DATA_OVERDUE_COLOUR, STATUS_COLOURS, Travel
+from send_portal.templatetags.portal import tag_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def indicator_status_tag(obj):
+    """The tag for an indicator's (or one value's) status against the trajectory, e.g. a red 'Off track'."""
+    return tag_html(obj.status.label, STATUS_COLOURS[obj.status])
+
+
+@register.simple_tag
+def data_overdue_tag(indicator):
+    """An orange 'Data overdue' tag when the indicator's latest due value is missing, else nothing."""
+    return tag_html(DATA_OVERDUE, DATA_OVERDUE_COLOUR) if indicator.data_overdue else ""
+
+
+@register.simple_tag
+def travel(indicator):
+    """Direction of travel in words, with a symbol for the way the value moved (hidden from screen readers,
+    which read the same in words): e.g. '▼ Improving, down from 553'."""
+    if indicator.travel is None:
+        return format_html('<span class="portal-secondary">{}</span>', "Not enough values yet")
+    symbol, word = indicator.movement
+    previous = indicator.format_value(indicator.previous_measurement.value)
+    detail = "the same as before" if indicator.travel == Travel.NO_CHANGE else f"{word} from {previous}"
+    return format_html(
+        '<span class="portal-travel portal-travel--{}"><span class="portal-travel__symbol" aria-hidden="true">'
+        '{}</span> {}<span class="govuk-body-s portal-secondary portal-block">{}</span></span>',
+        indicator.travel.value,
+        symbol,
+        indicator.travel.label,
+        detail,
+    )
+
+
+def freshness_text(indicator):
+    """Data freshness in words, e.g. 'The value for the period ending 30 September 2026 was due by
+    30 October 2026.'"""
+    freshness = indicator.freshness()
+    if freshness.overdue:
+        return (
+            f"The value for the period ending {freshness.period.end:%-d %B %Y} was due by "
+            f"{freshness.due_by:%-d %B %Y}."
+        )
+    return (
+        f"Up to date. The next value, for the period ending {freshness.period.end:%-d %B %Y}, is due by "
+        f"{freshness.due_by:%-d %B %Y}."
+    )
+
+
+@register.simple_tag
+def data_freshness(indicator, short=False):
+    """The 'Data overdue' tag (when it applies) and when the missing or next value is due. `short` is for
+    table cells: 'Due 30 Oct 2026' or 'Up to date, next due 2 Mar 2027'."""
+    if not short:
+        return format_html(
+            '{} <span class="govuk-body-s portal-block">{}</span>',
+            data_overdue_tag(indicator),
+            freshness_text(indicator),
+        )
+    freshness = indicator.freshness()
+    if freshness.overdue:
+        return format_html(
+            '{}<span class="govuk-body-s portal-block">Due {}</span>',
+            data_overdue_tag(indicator),
+            f"{freshness.due_by:%-d %b %Y}",
+        )
+    return format_html(
+        'Up to date<span class="govuk-body-s portal-block">Next due {}</span>',
+        f"{freshness.due_by:%-d %b %Y}",
+    )
+
+
+@register.simple_tag
+def outcome_tag(outcome):
+    """What an uploaded row would do, as a tag: Add, Change, No change or Reject."""
+    outcome = Outcome(outcome)
+    return tag_html(outcome.label, OUTCOME_COLOURS[outcome])

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from indicators import views
+
+app_name = "indicators"
+
+urlpatterns = [
+    path("indicators/", views.IndicatorListView.as_view(), name="indicator_list"),
+    path("indicators/upload/", views.measurement_upload, name="measurement_upload"),
+    path("indicators/<slug:code>/", views.indicator_detail, name="indicator_detail"),
+    path("indicators/<slug:code>/chart.svg", views.indicator_chart, name="indicator_chart"),
+    path("indicators/<slug:code>/sparkline.svg", views.indicator_sparkline, name="indicator_sparkline"),
+    path("indicators/<slug:code>/data.csv", views.indicator_csv, name="indicator_csv"),
+    path("indicators/<slug:code>/record/", views.measurement_add, name="measurement_add"),
+]

@@ -1,0 +1,224 @@
+"""Pages for success indicators: list, indicator page, its chart, sparkline and CSV, recording and
+correcting a value, and uploading values from a CSV file."""
+
+import csv
+import hashlib
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.csp import CSP
+from django.utils.dateparse import parse_date
+from django.utils.http import quote_etag
+from django.views.decorators.csp import csp_override
+
+from indicators import charts, uploads
+from indicators.filters import IndicatorFilterSet
+from indicators.forms import MeasurementForm, UploadForm
+from indicators.models import Indicator, Outcome
+from indicators.tables import IndicatorTable
+from send_portal.exports import escape_formula
+from send_portal.rules import who_can
+from send_portal.views import ObjectListView, get_permitted
+
+CORRECTION_REASON = "Corrected in the portal"
+# A chart opened on its own (e.g. "open image in new tab") is its own document: matplotlib styles it with
+# `style` attributes, which the site-wide policy blocks. It runs no script and loads nothing.
+SVG_CSP = {"default-src": [CSP.NONE], "style-src": [CSP.UNSAFE_INLINE], "frame-ancestors": [CSP.NONE]}
+
+
+class IndicatorListView(ObjectListView):
+    permission_required = "indicators.view_indicator"
+    queryset = Indicator.objects.for_table()
+    table_class = IndicatorTable
+    filterset_class = IndicatorFilterSet
+    template_name = "indicators/indicator_list.html"
+    title = "Indicators"
+    export_name = "indicators"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.user.has_perm("indicators.upload_measurements"):
+            context["upload_url"] = reverse("indicators:measurement_upload")
+        return context
+
+
+def indicator_detail(request, code):
+    """An indicator: its definition, the chart with its data table, and the history of corrections."""
+    indicator = get_permitted(
+        request.user, Indicator, "indicators.view_indicator", Indicator.objects.for_detail(), code=code
+    )
+    return render(
+        request,
+        "indicators/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "corrections": indicator.corrections(),
+            "can_record": request.user.has_perm("indicators.add_measurement", indicator),
+            "can_escalate": request.user.has_perm("governance.add_escalation", indicator),
+        },
+    )
+
+
+@csp_override(SVG_CSP)
+def indicator_chart(request, code):
+    """The indicator's trajectory chart as SVG, for an <img>; drawn again only when its data change."""
+    indicator = get_permitted(request.user, Indicator, "indicators.view_indicator", code=code)
+    return _svg_response(request, indicator, charts.TRAJECTORY)
+
+
+@csp_override(SVG_CSP)
+def indicator_sparkline(request, code):
+    """The indicator's sparkline as SVG, for an <img> whose alt text gives the trend in words."""
+    indicator = get_permitted(request.user, Indicator, "indicators.view_indicator", code=code)
+    return _svg_response(request, indicator, charts.SPARKLINE)
+
+
+def _svg_response(request, indicator, kind):
+    """The cached chart, or 304 Not Modified when the browser already holds this version of it."""
+    key = charts.chart_cache_key(indicator, kind)
+    etag = quote_etag(hashlib.sha256(key.encode()).hexdigest()[:32])
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        svg, _ = charts.cached_chart_svg(indicator, kind, key=key)
+        response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def indicator_csv(request, code):
+    """The indicator's values as CSV: the chart's data, in the columns the upload page reads."""
+    indicator = get_permitted(
+        request.user, Indicator, "indicators.view_indicator", Indicator.objects.for_detail(), code=code
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{indicator.code}.csv"'
+    response.write("\ufeff")  # a byte-order mark, so Excel reads the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        ["indicator code", "period end", "value", "unit", "trajectory", "status", "illustrative", "note"]
+    )
+    for measurement in indicator.series:
+        writer.writerow(
+            [
+                indicator.code,
+                measurement.period_end.isoformat(),
+                measurement.value.normalize(),
+                indicator.get_unit_display(),
+                measurement.expected_value,
+                measurement.status.label,
+                "yes" if measurement.is_illustrative else "no",
+                escape_formula(measurement.note),
+            ]
+        )
+    return response
+
+
+def measurement_add(request, code):
+    """Record a value for a period, or correct one (said explicitly); the history keeps the old value."""
+    indicator = get_permitted(
+        request.user,
+        Indicator,
+        "indicators.add_measurement",
+        Indicator.objects.select_related("priority"),
+        code=code,
+    )
+    form = MeasurementForm(
+        request.POST if request.method == "POST" else None,
+        indicator=indicator,
+        initial=_correction_initial(indicator, request.GET),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            measurement, outcome = indicator.record_value(
+                by=request.user, reason=CORRECTION_REASON, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _recorded_message(indicator, measurement, outcome))
+            return redirect(indicator)
+    return render(request, "indicators/measurement_form.html", {"indicator": indicator, "form": form})
+
+
+def _correction_initial(indicator, query):
+    """?period_end=2026-01-31 opens the form to correct that period's value."""
+    period_end = parse_date(query.get("period_end") or "") if query.get("period_end") else None
+    existing = indicator.measurements.filter(period_end=period_end).first() if period_end else None
+    if existing is None:
+        return {}
+    return {"period_end": existing.period_end, "value": existing.value.normalize(), "correct": True}
+
+
+def _recorded_message(indicator, measurement, outcome):
+    period = f"the period ending {measurement.period_end:%-d %B %Y}"
+    if outcome == Outcome.CORRECTED:
+        return (
+            f"The value for {period} is corrected to {measurement.formatted_value}. "
+            "The old value is kept in the history of corrections."
+        )
+    if outcome == Outcome.UNCHANGED:
+        return f"Nothing changed: {measurement.formatted_value} was already recorded for {period}."
+    return f"{measurement.formatted_value} is recorded for {period}."
+
+
+def measurement_upload(request):
+    """Upload values from a CSV file: a preview of every row first; nothing is saved until confirmed."""
+    if not request.user.has_perm("indicators.upload_measurements"):
+        raise PermissionDenied(who_can("indicators.upload_measurements"))
+    if request.method == "POST" and "payload" in request.POST:
+        return _confirm_upload(request)
+    form = UploadForm(*(request.POST, request.FILES) if request.method == "POST" else ())
+    if request.method == "POST" and form.is_valid():
+        preview = uploads.check_rows(form.parsed.rows, request.user)
+        payload = uploads.dumps(form.parsed, preview, request.user, form.cleaned_data["file"].name)
+        return _render_preview(
+            request, preview, payload, form.cleaned_data["file"].name, form.parsed.encoding
+        )
+    return render(request, "indicators/measurement_upload.html", {"form": form})
+
+
+def _confirm_upload(request):
+    """Save what the preview showed, after checking every row again; if anything changed, show it again."""
+    try:
+        data = uploads.loads(request.POST["payload"], request.user)
+    except uploads.UploadError as error:
+        return render(
+            request, "indicators/measurement_upload.html", {"form": UploadForm(), "problem": str(error)}
+        )
+    preview = uploads.check_rows(data["rows"], request.user)
+    if preview.fingerprint != data["promised"]:
+        payload = uploads.dumps(
+            uploads.ParsedFile(data["rows"], data["encoding"]), preview, request.user, data["file"]
+        )
+        return _render_preview(request, preview, payload, data["file"], data["encoding"], changed=True)
+    done = uploads.save(preview, request.user)
+    rejected = preview.count(Outcome.REJECTED)
+    saved = done[Outcome.ADDED] + done[Outcome.CORRECTED]
+    message = (
+        f"Saved {saved} value{pluralize(saved)} from {data['file']}: "
+        f"{done[Outcome.ADDED]} added, {done[Outcome.CORRECTED]} corrected."
+    )
+    if rejected:
+        message += f" {rejected} rejected row{pluralize(rejected, ' was,s were')} not saved."
+    messages.success(request, message)
+    return redirect("indicators:indicator_list")
+
+
+def _render_preview(request, preview, payload, filename, encoding, changed=False):
+    return render(
+        request,
+        "indicators/measurement_upload_preview.html",
+        {
+            "preview": preview,
+            "payload": payload,
+            "filename": filename,
+            "encoding": encoding,
+            "changed": changed,
+        },
+    )

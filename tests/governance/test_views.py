@@ -1,0 +1,433 @@
+"""Running meetings in the portal: forms, the refused stale edit, the action log, escalations, calendar."""
+
+import csv
+import io
+from datetime import date, time, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from governance.models import (
+    AgendaItem,
+    Attendance,
+    CalendarFeed,
+    Decision,
+    Escalation,
+    FeedbackItem,
+    Meeting,
+    MeetingAction,
+    MeetingActionStatus,
+    MeetingKind,
+    MeetingStatus,
+)
+from tests.factories import (
+    ActionFactory,
+    GroupFactory,
+    IndicatorFactory,
+    MeetingActionFactory,
+    MeetingFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def board():
+    return GroupFactory(board=True)
+
+
+@pytest.fixture
+def meeting(board):
+    return MeetingFactory(group=board, title="Board, December", minutes="Draft minutes.")
+
+
+def meeting_data(meeting, **changes):
+    data = {
+        "version": meeting.version,
+        "group": meeting.group.pk,
+        "title": meeting.title,
+        "kind": meeting.kind,
+        "date": meeting.date.isoformat(),
+        "start_time": "",
+        "location": meeting.location,
+        "status": meeting.status,
+        "minutes": meeting.minutes,
+    }
+    return data | changes
+
+
+# --- Meetings and their parts ----------------------------------------------------------------------------
+def test_the_operations_group_creates_a_meeting(client, operations, board):
+    client.force_login(operations)
+
+    response = client.post(
+        reverse("governance:meeting_add"),
+        {
+            "group": board.pk,
+            "title": "Board, March",
+            "kind": MeetingKind.MEETING,
+            "date": "2027-03-11",
+            "start_time": "10:00",
+            "status": MeetingStatus.SCHEDULED,
+        },
+    )
+
+    meeting = Meeting.objects.get(title="Board, March")
+    assert response["Location"] == meeting.get_absolute_url()
+    assert (meeting.date, meeting.start_time) == (date(2027, 3, 11), time(10))
+
+
+def test_a_meeting_without_a_title_or_a_real_date_is_refused_with_the_errors(client, operations, board):
+    client.force_login(operations)
+
+    response = client.post(reverse("governance:meeting_add"), {"group": board.pk, "date": "31/02/2027"})
+
+    text = response.content.decode()
+    assert "Enter the meeting&#x27;s title" in text
+    assert "Enter the date of the meeting as a real date" in text
+    assert "<title>Error: Create a meeting" in text
+    assert not Meeting.objects.exists()
+
+
+def test_saving_minutes_from_an_out_of_date_form_is_refused_and_says_what_changed(
+    client, operations, meeting
+):
+    other = UserFactory(first_name="Rita", last_name="Clerk")
+    other.groups.set(operations.groups.all())
+    loaded = meeting_data(meeting)
+    client.force_login(other)
+    client.post(
+        reverse("governance:meeting_edit", args=[meeting.pk]), loaded | {"minutes": "Rita's minutes."}
+    )
+    client.force_login(operations)
+
+    response = client.post(
+        reverse("governance:meeting_edit", args=[meeting.pk]), loaded | {"minutes": "Mine."}
+    )
+
+    text = response.content.decode()
+    meeting.refresh_from_db()
+    assert response.status_code == 200
+    assert "Your changes have not been saved" in text
+    assert "Rita&#x27;s minutes." in text  # what they wrote, in the "Now" column
+    assert "Mine." in text  # what I wrote is still in the form
+    assert meeting.minutes == "Rita's minutes."
+
+
+def test_saving_the_minutes_from_a_current_form_saves_them(client, operations, meeting):
+    client.force_login(operations)
+
+    client.post(
+        reverse("governance:meeting_edit", args=[meeting.pk]), meeting_data(meeting, minutes="Agreed.")
+    )
+
+    meeting.refresh_from_db()
+    assert (meeting.minutes, meeting.version) == ("Agreed.", 2)
+
+
+def test_a_board_member_cannot_change_the_minutes(client, board_member, meeting):
+    client.force_login(board_member)
+
+    response = client.post(
+        reverse("governance:meeting_edit", args=[meeting.pk]), meeting_data(meeting, minutes="X")
+    )
+
+    meeting.refresh_from_db()
+    assert response.status_code == 403
+    assert meeting.minutes == "Draft minutes."
+
+
+def test_an_agenda_item_links_the_plan_actions_named_by_reference(client, operations, meeting):
+    ActionFactory(ref="P2.3")
+    ActionFactory(ref="P2.4")
+    client.force_login(operations)
+
+    client.post(
+        reverse("governance:agendaitem_add", args=[meeting.pk]),
+        {"order": 1, "title": "EP recruitment", "action_refs": "p2.4, P2.3"},
+    )
+
+    item = AgendaItem.objects.get()
+    assert sorted(item.actions.values_list("ref", flat=True)) == ["P2.3", "P2.4"]
+
+
+def test_an_agenda_item_naming_an_unknown_action_is_refused(client, operations, meeting):
+    client.force_login(operations)
+
+    response = client.post(
+        reverse("governance:agendaitem_add", args=[meeting.pk]),
+        {"order": 1, "title": "EP recruitment", "action_refs": "P9.9"},
+    )
+
+    assert "There is no plan action P9.9" in response.content.decode()
+    assert not AgendaItem.objects.exists()
+
+
+def test_removing_an_agenda_item_keeps_its_decisions(client, operations, meeting):
+    item = AgendaItem.objects.create(meeting=meeting, order=1, title="Item")
+    meeting.record_decision(text="Agreed.", agenda_item=item)
+    client.force_login(operations)
+
+    client.post(reverse("governance:agendaitem_delete", args=[meeting.pk, item.pk]))
+
+    assert not AgendaItem.objects.exists()
+    assert Decision.objects.get().text == "Agreed."
+
+
+def test_a_decision_is_numbered_after_the_meetings_others(client, operations, meeting):
+    meeting.record_decision(text="First.")
+    client.force_login(operations)
+
+    client.post(reverse("governance:decision_add", args=[meeting.pk]), {"text": "Second."})
+
+    assert list(meeting.decisions.values_list("order", "text")) == [(1, "First."), (2, "Second.")]
+
+
+def test_an_action_log_item_needs_an_owner(client, operations, meeting):
+    client.force_login(operations)
+
+    response = client.post(
+        reverse("governance:meetingaction_add", args=[meeting.pk]), {"text": "Write it up."}
+    )
+
+    assert "Select the owner, or enter their role" in response.content.decode()
+    client.post(
+        reverse("governance:meetingaction_add", args=[meeting.pk]),
+        {"text": "Write it up.", "owner_role": "Board secretary", "due_date": "2027-01-15"},
+    )
+    assert MeetingAction.objects.get().due_date == date(2027, 1, 15)
+
+
+def test_dropping_an_action_log_item_without_a_reason_is_refused(client, operations, meeting):
+    item = MeetingActionFactory(meeting=meeting)
+    client.force_login(operations)
+    url = reverse("governance:meetingaction_close", args=[item.pk])
+
+    response = client.post(url, {"status": MeetingActionStatus.DROPPED, "dropped_reason": ""})
+    assert "Give the reason the action was dropped" in response.content.decode()
+
+    client.post(url, {"status": MeetingActionStatus.DROPPED, "dropped_reason": "No longer needed."})
+    item.refresh_from_db()
+    assert (item.status, item.dropped_reason, item.closed_on) == (
+        MeetingActionStatus.DROPPED,
+        "No longer needed.",
+        timezone.localdate(),
+    )
+
+
+def test_attendance_lists_the_groups_members_and_saves_their_answers(client, operations, meeting, board):
+    chair, adviser = UserFactory(first_name="Chair"), UserFactory(first_name="Adviser")
+    board.members.add(chair, adviser)
+    client.force_login(operations)
+    url = reverse("governance:attendance_edit", args=[meeting.pk])
+
+    assert "Chair Example" in client.get(url).content.decode()
+    client.post(
+        url, {f"person_{chair.pk}": "present", f"person_{adviser.pk}": "apologies", "add_status": "present"}
+    )
+
+    assert dict(Attendance.objects.values_list("person__first_name", "status")) == {
+        "Chair": "present",
+        "Adviser": "apologies",
+    }
+
+
+def test_you_said_we_did_is_added_to_the_meeting(client, operations, meeting):
+    client.force_login(operations)
+
+    client.post(
+        reverse("governance:feedbackitem_add", args=[meeting.pk]),
+        {"you_said": "Letters are confusing.", "we_did": "Rewrote them with parents."},
+    )
+
+    assert FeedbackItem.objects.get().meeting == meeting
+
+
+def test_the_meeting_page_shows_matters_arising_from_the_groups_earlier_meeting(client, board_member, board):
+    earlier = MeetingFactory(group=board, date=timezone.localdate() - timedelta(days=30))
+    MeetingActionFactory(meeting=earlier, text="Circulate the baseline data pack.")
+    meeting = MeetingFactory(group=board)
+    client.force_login(board_member)
+
+    text = client.get(meeting.get_absolute_url()).content.decode()
+
+    assert "Circulate the baseline data pack." in text
+    assert "Edit the meeting and minutes" not in text  # board members only read
+
+
+# --- The action log --------------------------------------------------------------------------------------
+def test_the_action_log_filters_overdue_items_by_the_one_rule(client, board_member, meeting):
+    today = timezone.localdate()
+    MeetingActionFactory(meeting=meeting, text="Late one", due_date=today - timedelta(days=1))
+    MeetingActionFactory(meeting=meeting, text="Due soon", due_date=today + timedelta(days=5))
+    MeetingActionFactory(
+        meeting=meeting,
+        text="Late but done",
+        due_date=today - timedelta(days=9),
+        status=MeetingActionStatus.DONE,
+    )
+    client.force_login(board_member)
+
+    response = client.get(reverse("governance:meetingaction_list") + "?overdue=on")
+
+    rows = [record.text for record in response.context["table"].data]
+    assert rows == ["Late one"]
+
+
+def test_the_action_log_exports_what_is_filtered_with_the_overdue_flag(client, board_member, meeting):
+    MeetingActionFactory(
+        meeting=meeting, text="=HYPERLINK(1)", due_date=timezone.localdate() - timedelta(days=1)
+    )
+    client.force_login(board_member)
+
+    response = client.get(reverse("governance:meetingaction_list") + "?status=open&_export=csv")
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["Action", "Raised at", "Group"]
+    assert rows[1][0] == "'=HYPERLINK(1)"  # formulas are escaped
+    assert "Open; Overdue" in rows[1]
+
+
+def test_only_the_operations_group_sees_close_links_on_the_action_log(
+    client, board_member, operations, meeting
+):
+    MeetingActionFactory(meeting=meeting)
+    url = reverse("governance:meetingaction_list")
+
+    client.force_login(board_member)
+    assert "/close/" not in client.get(url).content.decode()
+    client.force_login(operations)
+    assert "/close/" in client.get(url).content.decode()
+
+
+def test_the_meetings_list_shows_upcoming_meetings_soonest_first(client, board_member, board):
+    today = timezone.localdate()
+    MeetingFactory(group=board, title="Past", date=today - timedelta(days=3))
+    MeetingFactory(group=board, title="Later", date=today + timedelta(days=40))
+    MeetingFactory(group=board, title="Sooner", date=today + timedelta(days=4))
+    client.force_login(board_member)
+
+    response = client.get(reverse("governance:meeting_list") + "?when=upcoming")
+
+    assert [m.title for m in response.context["table"].data] == ["Sooner", "Later"]
+
+
+# --- Escalations -----------------------------------------------------------------------------------------
+def test_escalating_an_action_puts_it_on_the_next_board_meetings_page(client, operations, meeting):
+    action = ActionFactory(ref="P3.3", title="Commission autism assessment")
+    client.force_login(operations)
+
+    response = client.post(
+        reverse("governance:action_escalate", args=["P3.3"]), {"reason": "No funding agreed."}
+    )
+
+    assert response["Location"] == action.get_absolute_url()
+    escalation = Escalation.objects.get()
+    assert (escalation.action, escalation.raised_by) == (action, operations)
+    text = client.get(meeting.get_absolute_url()).content.decode()
+    assert "No funding agreed." in text
+    assert "Record the Board's decision" in text
+
+
+def test_an_action_already_waiting_for_the_board_is_not_escalated_twice(client, operations):
+    action = ActionFactory(ref="P3.3")
+    Escalation.escalate(action=action, reason="First.", raised_by=None)
+    client.force_login(operations)
+
+    response = client.post(reverse("governance:action_escalate", args=["P3.3"]), {"reason": "Again."})
+
+    assert "is waiting for the Board&#x27;s decision" in response.content.decode()
+    assert Escalation.objects.count() == 1
+
+
+def test_an_indicator_can_be_escalated(client, operations):
+    indicator = IndicatorFactory(code="P2-I1")
+    client.force_login(operations)
+
+    client.post(reverse("governance:indicator_escalate", args=["P2-I1"]), {"reason": "Below trajectory."})
+
+    assert Escalation.objects.get().indicator == indicator
+
+
+def test_the_board_records_its_decision_and_the_escalation_leaves_later_agendas(client, operations, board):
+    today = timezone.localdate()
+    this_meeting = MeetingFactory(group=board, date=today + timedelta(days=7))
+    later = MeetingFactory(group=board, date=today + timedelta(days=35))
+    escalation = Escalation.escalate(
+        action=ActionFactory(ref="P2.3"), reason="Approve a new date.", raised_by=None
+    )
+    client.force_login(operations)
+
+    client.post(
+        reverse("governance:escalation_resolve", args=[this_meeting.pk, escalation.pk]),
+        {"text": "New date of June approved."},
+    )
+
+    escalation.refresh_from_db()
+    assert escalation.resolved_by_decision.meeting == this_meeting
+    assert list(this_meeting.decisions.values_list("text", flat=True)) == ["P2.3: New date of June approved."]
+    assert "Approve a new date." not in client.get(later.get_absolute_url()).content.decode()
+
+
+def test_the_action_page_offers_escalation_only_to_those_who_may(client, operations, lead, priority):
+    action = ActionFactory(ref="P1.1", priority=priority)
+    client.force_login(operations)
+    assert "Escalate to the Board" in client.get(action.get_absolute_url()).content.decode()
+    client.force_login(lead)
+    assert "Escalate to the Board" not in client.get(action.get_absolute_url()).content.decode()
+
+
+# --- Calendar --------------------------------------------------------------------------------------------
+def test_the_calendar_feed_lists_upcoming_meetings_in_icalendar(client, board_member, board):
+    today = timezone.localdate()
+    MeetingFactory(group=board, title="Old", date=today - timedelta(days=1))
+    MeetingFactory(
+        group=board,
+        title="Board, with papers; and a long title that goes on and on so that the line must be folded",
+        date=today + timedelta(days=10),
+        start_time=time(10),
+        location="County Hall, Preston",
+    )
+    MeetingFactory(
+        group=board, title="Called off", date=today + timedelta(days=3), status=MeetingStatus.CANCELLED
+    )
+    feed = CalendarFeed.objects.create(user=board_member)
+
+    response = client.get(reverse("governance:calendar_feed", args=[feed.token]))  # not signed in
+
+    body = response.content.decode()
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert body.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") and body.endswith("END:VCALENDAR\r\n")
+    assert "\n" not in body.replace("\r\n", "")  # every line ends CRLF
+    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+    unfolded = body.replace("\r\n ", "")
+    assert "SUMMARY:Board\\, with papers\\; and a long title" in unfolded
+    assert "LOCATION:County Hall\\, Preston" in unfolded
+    assert "STATUS:CANCELLED" in unfolded
+    assert "Old" not in unfolded
+    assert unfolded.count("BEGIN:VEVENT") == 2
+
+
+def test_a_wrong_or_reset_calendar_link_answers_404(client, board_member):
+    feed = CalendarFeed.objects.create(user=board_member)
+    old = feed.token
+    assert client.get(reverse("governance:calendar_feed", args=["not-the-secret"])).status_code == 404
+    client.force_login(board_member)
+
+    client.post(reverse("governance:calendar_reset"))
+
+    client.logout()
+    feed.refresh_from_db()
+    assert client.get(reverse("governance:calendar_feed", args=[old])).status_code == 404
+    assert client.get(reverse("governance:calendar_feed", args=[feed.token])).status_code == 200
+
+
+def test_the_calendar_page_shows_the_persons_own_link(client, board_member):
+    client.force_login(board_member)
+
+    response = client.get(reverse("governance:calendar"))
+
+    feed = CalendarFeed.objects.get(user=board_member)
+    assert f"/meetings/calendar/{feed.token}.ics" in response.content.decode()
