@@ -26,6 +26,7 @@ urlpatterns = [
     path("meetings/<int:pk>/attendance/", views.attendance_edit, name="attendance_edit"),
     path("meetings/<int:pk>/feedback/add/", views.feedbackitem_add, name="feedbackitem_add"),
     path("meetings/<int:pk>/changes/", views.meeting_changes, name="meeting_changes"),
+    path("meetings/<int:pk>/history/", views.meeting_history, name="meeting_history"),
     path("meetings/<int:pk>/pack/", views.boardpack_preview, name="boardpack_preview"),
     path("meetings/<int:pk>/pack/generate/", views.boardpack_generate, name="boardpack_generate"),
     path(

@@ -28,6 +28,7 @@ from governance.models import (
     AgendaItem,
     BoardPack,
     CalendarFeed,
+    Decision,
     Escalation,
     FeedbackItem,
     Group,
@@ -38,6 +39,7 @@ from governance.models import (
 from governance.services import board_pack_context, generate_board_pack, plan_changes
 from governance.tables import GroupTable, MeetingActionTable, MeetingTable
 from indicators.models import Indicator
+from send_portal.history import changes_from_history, merged
 from send_portal.rules import who_can
 from send_portal.views import ObjectListView, get_permitted
 
@@ -462,3 +464,36 @@ def _keep_input(form_class, request, version, **kwargs):
     form = form_class(data, **kwargs)
     form.is_valid()
     return form
+
+
+def meeting_history(request, pk):
+    """Who changed this meeting, its agenda, minutes, decisions and action log, when, old → new."""
+    meeting = get_permitted(request.user, Meeting, "governance.view_meeting", pk=pk)
+    entries = merged(
+        changes_from_history(Meeting, meeting.history.all(), subject=lambda record: "Meeting details and minutes"),
+        changes_from_history(
+            AgendaItem,
+            AgendaItem.history.filter(meeting_id=meeting.pk),
+            subject=lambda record: f"Agenda item {record.order}",
+            skip=("meeting",),
+        ),
+        changes_from_history(
+            Decision,
+            Decision.history.filter(meeting_id=meeting.pk),
+            subject=lambda record: f"Decision {record.order}",
+            skip=("meeting",),
+        ),
+        changes_from_history(
+            MeetingAction,
+            MeetingAction.history.filter(meeting_id=meeting.pk),
+            subject=lambda record: f"Action log: {record.text[:60]}",
+            skip=("meeting",),
+        ),
+        changes_from_history(
+            FeedbackItem,
+            FeedbackItem.history.filter(meeting_id=meeting.pk),
+            subject=lambda record: "You said, we did",
+            skip=("meeting",),
+        ),
+    )
+    return render(request, "governance/meeting_history.html", {"meeting": meeting, "entries": entries})

@@ -12,4 +12,5 @@ urlpatterns = [
     path("indicators/<slug:code>/sparkline.svg", views.indicator_sparkline, name="indicator_sparkline"),
     path("indicators/<slug:code>/data.csv", views.indicator_csv, name="indicator_csv"),
     path("indicators/<slug:code>/record/", views.measurement_add, name="measurement_add"),
+    path("indicators/<slug:code>/history/", views.indicator_history, name="indicator_history"),
 ]

@@ -19,9 +19,10 @@ from django.views.decorators.csp import csp_override
 from indicators import charts, uploads
 from indicators.filters import IndicatorFilterSet
 from indicators.forms import MeasurementForm, UploadForm
-from indicators.models import Indicator, Outcome
+from indicators.models import Indicator, Measurement, Outcome
 from indicators.tables import IndicatorTable
 from send_portal.exports import escape_formula
+from send_portal.history import changes_from_history, merged
 from send_portal.rules import who_can
 from send_portal.views import ObjectListView, get_permitted
 
@@ -222,3 +223,18 @@ def _render_preview(request, preview, payload, filename, encoding, changed=False
             "changed": changed,
         },
     )
+
+
+def indicator_history(request, code):
+    """Who changed this indicator's definition, target or values, when, old → new."""
+    indicator = get_permitted(request.user, Indicator, "indicators.view_indicator", code=code)
+    entries = merged(
+        changes_from_history(Indicator, indicator.history.all(), subject=lambda record: "Indicator details"),
+        changes_from_history(
+            Measurement,
+            Measurement.history.filter(indicator_id=indicator.pk),
+            subject=lambda record: f"Value for the period ending {record.period_end:%-d %B %Y}",
+            skip=("indicator",),
+        ),
+    )
+    return render(request, "indicators/indicator_history.html", {"indicator": indicator, "entries": entries})

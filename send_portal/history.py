@@ -4,6 +4,7 @@ from django.db.models import ForeignKey
 
 IGNORED_FIELDS = {"updated", "version", "ref_sort", "created"}
 KIND = {"+": "Created", "~": "Changed", "-": "Deleted"}
+SYSTEM = "The system (plan file or import)"
 
 
 def _display(field, value, related):
@@ -19,51 +20,72 @@ def _display(field, value, related):
     return value
 
 
-def history_entries(obj, newest_first=True):
-    """The change history of one tracked object: a list of dicts with `when`, `who`, `kind` and
-    `changes` [(field label, old, new)]. One query, plus one per kind of related record."""
-    records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
-    model = type(obj)
+def _related_names(fields, records):
+    """str() of every record the history's foreign keys point at: one query per related model."""
     wanted = {}
     for record in records:
-        for field in model._meta.concrete_fields:
+        for field in fields:
             if isinstance(field, ForeignKey) and getattr(record, field.attname) is not None:
                 wanted.setdefault(field.related_model, set()).add(getattr(record, field.attname))
-    related = {}  # one query per related model, however long the history
+    related = {}
     for related_model, ids in wanted.items():
         for pk, instance in related_model._default_manager.in_bulk(ids).items():
             related[(related_model, pk)] = str(instance)
+    return related
 
+
+def changes_from_history(model, history, subject=None, skip=()):
+    """Entries for the history rows of one model (for one object or several), oldest first.
+
+    Each entry: `when`, `who`, `kind`, `reason`, `subject` (what the row is about, from `subject(record)`)
+    and `changes` [(field label, old, new)], each row compared with the previous row of the same object.
+    Queries: the history rows, plus one per kind of related record.
+    """
+    records = list(history.select_related("history_user").order_by("history_date", "history_id"))
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in IGNORED_FIELDS and f.name not in skip and not f.primary_key
+    ]
+    related = _related_names(fields, records)
     entries = []
-    previous = None
+    previous_by_object = {}
     for record in records:
+        previous = previous_by_object.get(record.id)
         changes = []
-        for field in model._meta.concrete_fields:
-            if field.name in IGNORED_FIELDS or field.primary_key:
-                continue
+        for field in fields:
             new = getattr(record, field.attname)
-            old = getattr(previous, field.attname) if previous is not None else None
-            if previous is None and new in (None, ""):
-                continue
-            if previous is None or old != new:
+            if previous is None:
+                if new not in (None, ""):
+                    changes.append((field.verbose_name, "", _display(field, new, related)))
+            elif getattr(previous, field.attname) != new:
+                old = getattr(previous, field.attname)
                 changes.append(
-                    (
-                        field.verbose_name,
-                        _display(field, old, related) if previous else "",
-                        _display(field, new, related),
-                    )
+                    (field.verbose_name, _display(field, old, related), _display(field, new, related))
                 )
         if changes or record.history_type != "~":
             entries.append(
                 {
                     "when": record.history_date,
-                    "who": record.history_user.display_name
-                    if record.history_user_id
-                    else "The system (plan file or import)",
+                    "who": record.history_user.display_name if record.history_user_id else SYSTEM,
                     "kind": KIND[record.history_type],
                     "reason": record.history_change_reason or "",
+                    "subject": subject(record) if subject else "",
                     "changes": changes,
                 }
             )
-        previous = record
+        previous_by_object[record.id] = record
+    return entries
+
+
+def history_entries(obj, newest_first=True):
+    """The change history of one tracked object (see changes_from_history)."""
+    entries = changes_from_history(type(obj), obj.history.all())
     return entries[::-1] if newest_first else entries
+
+
+def merged(*entry_lists):
+    """Several histories as one timeline, newest first."""
+    timeline = [entry for entries in entry_lists for entry in entries]
+    timeline.sort(key=lambda entry: entry["when"], reverse=True)
+    return timeline

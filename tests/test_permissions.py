@@ -47,6 +47,7 @@ MATRIX = {
     "governance:meeting_list": ("get", (302, 200, 200, 200, 200, 200)),
     "governance:meeting_detail": ("get", (302, 200, 200, 200, 200, 200)),
     "governance:meeting_changes": ("get", (302, 200, 200, 200, 200, 200)),
+    "governance:meeting_history": ("get", (302, 200, 200, 200, 200, 200)),
     "governance:meetingaction_list": ("get", (302, 200, 200, 200, 200, 200)),
     "governance:boardpack_preview": ("get", (302, 200, 200, 200, 200, 200)),
     "governance:boardpack_detail": ("get", (302, 200, 200, 200, 200, 200)),
@@ -71,6 +72,7 @@ MATRIX = {
     "actions:action_history": ("get", (302, 200, 200, 200, 200, 200)),
     "indicators:indicator_list": ("get", (302, 200, 200, 200, 200, 200)),
     "indicators:indicator_detail": ("get", (302, 200, 200, 200, 200, 200)),
+    "indicators:indicator_history": ("get", (302, 200, 200, 200, 200, 200)),
     "indicators:indicator_chart": ("get", (302, 200, 200, 200, 200, 200)),
     "indicators:indicator_sparkline": ("get", (302, 200, 200, 200, 200, 200)),
     "indicators:indicator_csv": ("get", (302, 200, 200, 200, 200, 200)),
@@ -152,6 +154,7 @@ def governance_url_args(world):
         "governance:meeting_detail": [meeting],
         "governance:meeting_edit": [meeting],
         "governance:meeting_changes": [meeting],
+        "governance:meeting_history": [meeting],
         "governance:agendaitem_add": [meeting],
         "governance:agendaitem_edit": [meeting, world["agenda_item"].pk],
         "governance:agendaitem_delete": [meeting, world["agenda_item"].pk],
@@ -255,6 +258,7 @@ def indicators_url_args(world):
             "indicator_sparkline",
             "indicator_csv",
             "measurement_add",
+            "indicator_history",
         )
     }
 
