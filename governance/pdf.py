@@ -16,12 +16,14 @@ logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles import finders  # noqa: E402
+from django.contrib.staticfiles.storage import staticfiles_storage  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 
 class StaticOnlyURLFetcher(URLFetcher):
-    """Serve `/static/...` from the staticfiles finders and data: URIs; refuse everything else."""
+    """Serve `/static/...` from the staticfiles finders or, for hashed names, the collected files, and
+    data: URIs; refuse everything else."""
 
     def fetch(self, url, headers=None):
         if url.startswith("data:"):
@@ -30,11 +32,17 @@ class StaticOnlyURLFetcher(URLFetcher):
         prefix = "/" + settings.STATIC_URL.lstrip("/")
         if not path.startswith(prefix):
             raise ValueError(f"A board pack may only use the portal's static files, not {url}")
-        found = finders.find(path.removeprefix(prefix))
-        if not found:
+        name = path.removeprefix(prefix)
+        found = finders.find(name)  # the source files (development, tests)
+        if found:
+            body = Path(found).read_bytes()
+        elif staticfiles_storage.exists(name):  # collected files with hashed names (production)
+            with staticfiles_storage.open(name) as handle:
+                body = handle.read()
+        else:
             raise ValueError(f"No static file at {path}")
-        content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body=Path(found).read_bytes(), headers={"Content-Type": content_type})
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
 
 
 def html_to_pdf(html, base_url):
