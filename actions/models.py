@@ -290,6 +290,8 @@ class Action(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "due_date"], name="actions_status_due_idx"),
             models.Index(fields=["last_update_on"], name="actions_last_update_idx"),
+            # A priority's actions in plan order (the priority page; the list filtered by priority).
+            models.Index(fields=["priority", "ref_sort"], name="actions_priority_ref_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -514,7 +516,11 @@ class ProgressUpdate(models.Model):
     class Meta:
         ordering = ["-date", "-created", "-pk"]
         get_latest_by = ["date", "created", "pk"]
-        indexes = [models.Index(fields=["action", "-date"], name="actions_update_action_date_idx")]
+        indexes = [
+            models.Index(fields=["action", "-date"], name="actions_update_action_date_idx"),
+            # The latest updates across the plan (dashboard) and updates dated in a window (what changed).
+            models.Index(fields=["date", "created", "id"], name="actions_update_date_idx"),
+        ]
 
     def __str__(self):
         return f"{self.action.ref} {self.date:%d %b %Y}: {self.get_status_display()}"

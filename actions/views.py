@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django_tables2 import RequestConfig
 
 from actions.filters import ActionFilterSet
 from actions.forms import ActionForm, ProgressUpdateForm
@@ -28,7 +29,8 @@ def priority_detail(request, number):
     """A priority: the inspection's words, its workstream, its actions and latest updates."""
     priority = get_permitted(request.user, Priority, "actions.view_priority", number=number)
     actions = Action.objects.for_table().filter(priority=priority)
-    table = ActionTable(actions, exclude=["priority"], order_by=request.GET.get("sort"))
+    table = ActionTable(actions, exclude=["priority"])
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)  # sorts by ?sort=, pages by ?page=
     counts = Priority.objects.with_action_counts().get(pk=priority.pk)
     updates = (
         ProgressUpdate.objects.filter(action__priority=priority)
@@ -36,7 +38,8 @@ def priority_detail(request, number):
         .latest_first()[:5]
     )
     # Through the reverse relation, so this app needs no import from indicators (which builds on actions).
-    indicators = priority.indicators.visible_to(request.user).summary()  # 2 queries
+    # The first ten, and the ten to look at first, in full; the counts cover all (7 queries, whatever N).
+    indicators = priority.indicators.visible_to(request.user).overview(shown=10, looked_at=10)
     return render(
         request,
         "actions/priority_detail.html",
@@ -83,7 +86,11 @@ def my_actions(request):
         ("no-recent-update", "No update in the last 30 days", mine.stale(today)),
         ("all", "All my actions", mine),
     ]
-    tables = [(slug, heading, ActionTable(qs, prefix=f"{slug}-")) for slug, heading, qs in sections]
+    tables = []
+    for slug, heading, qs in sections:
+        table = ActionTable(qs, prefix=f"{slug}-")
+        RequestConfig(request, paginate={"per_page": 25}).configure(table)  # ?overdue-page=2 and so on
+        tables.append((slug, heading, table))
     return render(request, "actions/my_actions.html", {"tables": tables, "total": len(tables[-1][2].rows)})
 
 

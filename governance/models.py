@@ -165,7 +165,11 @@ class Meeting(TimeStampedModel):
 
     class Meta:
         ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["group", "date"], name="governance_meeting_group_idx")]
+        indexes = [
+            models.Index(fields=["group", "date"], name="governance_meeting_group_idx"),
+            # The meetings list (newest first) and its upcoming/past filters.
+            models.Index(fields=["date", "id"], name="governance_meeting_date_idx"),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.date:%d %B %Y})"
@@ -402,6 +406,10 @@ class MeetingAction(TimeStampedModel):
 
     class Meta:
         ordering = ["meeting", "due_date", "pk"]
+        indexes = [
+            # The action log: open items by due date, and the overdue filter (open and past due).
+            models.Index(fields=["status", "due_date"], name="governance_maction_status_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status=MeetingActionStatus.DROPPED) | ~Q(dropped_reason=""),

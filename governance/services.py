@@ -32,6 +32,7 @@ from governance.models import (
 )
 from indicators.charts import TRAJECTORY, cached_chart_svg, svg_data_uri
 from indicators.models import Indicator, Measurement, Provenance
+from indicators.spc_reading import where_to_look
 from indicators.status import IndicatorStatus
 
 
@@ -159,16 +160,21 @@ def _action_changes(changes, start, end):
     )
     changes.new_updates = new_updates
     touched = {update.action_id: update.action for update in new_updates}
-    history = (
-        ProgressUpdate.objects.filter(action_id__in=touched, date__lt=end)
-        .order_by("action_id", "date", "created", "pk")
-        .values_list("action_id", "date", "status")
+    after = {}
+    for update in new_updates:  # each action's in date order, so the last one seen is its latest
+        after[update.action_id] = (update.status, update.date)
+    # Each touched action's status when the window opened: its latest update before it (one query, so the
+    # cost follows the window, not the whole history of the plan).
+    earlier = ProgressUpdate.objects.filter(action=OuterRef("pk"), date__lt=start).order_by(
+        "-date", "-created", "-pk"
     )
-    before, after = {}, {}
-    for action_id, day, status in history:  # in order, so the last one seen is the latest
-        if day < start:
-            before[action_id] = status
-        after[action_id] = (status, day)
+    in_window = ProgressUpdate.objects.filter(date__gte=start, date__lt=end).values("action_id")
+    before = dict(
+        Action.objects.filter(pk__in=in_window)  # a subquery, so the query runs even for an empty window
+        .annotate(status_before=Subquery(earlier.values("status")[:1]))
+        .exclude(status_before=None)
+        .values_list("pk", "status_before")
+    )
     for action in sorted(touched.values(), key=lambda a: (a.ref_sort, a.pk)):
         was = Status(before.get(action.pk, Status.NOT_STARTED))
         now, on = after[action.pk]
@@ -179,24 +185,41 @@ def _action_changes(changes, start, end):
 
 
 def _revised_due_dates(start, end):
-    """Edits recorded in the window that moved an action's current due date (revised, else original)."""
+    """Edits recorded in the window that moved an action's current due date (revised, else original).
+
+    Reads the window's history rows, and for each edited action the due date it had when the window
+    opened (a subquery on its last earlier row): the cost follows the window, not the whole history."""
     HistoricalAction = Action.history.model
-    window = Q(history_date__gte=_start_of(start), history_date__lt=_start_of(end))
-    edited = HistoricalAction.objects.filter(window, history_type="~").values("id")
-    rows = (
-        HistoricalAction.objects.filter(id__in=edited, history_date__lt=_start_of(end))
+    opened, closed = _start_of(start), _start_of(end)
+    rows = list(
+        HistoricalAction.objects.filter(history_date__gte=opened, history_date__lt=closed)
         .select_related("history_user")
         .order_by("id", "history_date", "history_id")
     )
-    actions = Action.objects.select_related("priority").in_bulk({row.id for row in rows})
+    edited = HistoricalAction.objects.filter(
+        history_date__gte=opened, history_date__lt=closed, history_type="~"
+    ).values("id")
+    earlier = HistoricalAction.objects.filter(id=OuterRef("pk"), history_date__lt=opened).order_by(
+        "-history_date", "-history_id"
+    )
+    actions = {
+        action.pk: action
+        for action in Action.objects.filter(pk__in=edited)  # a subquery: one query, even when none
+        .select_related("priority")
+        .annotate(
+            due_before=Subquery(earlier.values("due_date")[:1]),
+            revised_before=Subquery(earlier.values("revised_due_date")[:1]),
+        )
+    }
+    previous_due = {pk: action.revised_before or action.due_before for pk, action in actions.items()}
     revisions = []
-    previous_due = {}
     for row in rows:
+        if row.id not in actions:
+            continue
         due = row.revised_due_date or row.due_date
         was = previous_due.get(row.id)
         previous_due[row.id] = due
-        in_window = row.history_date >= _start_of(start)
-        if in_window and was is not None and due != was and row.id in actions:
+        if was is not None and due != was:
             revisions.append(
                 DueDateRevision(
                     action=actions[row.id],
@@ -248,14 +271,41 @@ def _corrected_values(start, end):
 
 def _indicator_status_changes(changes, start, end):
     """Indicators whose status (the indicators app's trajectory rule, applied to the latest value recorded
-    by then) differs between the window's two ends."""
+    by then) differs between the window's two ends. Only an indicator with a value recorded in the window
+    can change; for those, the latest value (by period) recorded by each end comes from a subquery, so
+    no indicator's values are read in full (one query)."""
     changes.indicator_status_known = True
-    for indicator in Indicator.objects.for_table():
-        was, now = indicator_status_on(indicator, start), indicator_status_on(indicator, end)
+    opened, closed = _start_of(start), _start_of(end)
+    recorded = Measurement.objects.filter(recorded_at__gte=opened, recorded_at__lt=closed)
+
+    def latest_by(cutoff, field):
+        known = Measurement.objects.filter(indicator=OuterRef("pk"), recorded_at__lt=cutoff)
+        return Subquery(known.order_by("-period_end").values(field)[:1])
+
+    candidates = (
+        Indicator.objects.filter(pk__in=recorded.values("indicator_id"))
+        .select_related("priority")
+        .annotate(
+            value_before=latest_by(opened, "value"),
+            period_before=latest_by(opened, "period_end"),
+            value_after=latest_by(closed, "value"),
+            period_after=latest_by(closed, "period_end"),
+        )
+        .order_by("priority__number", "code")
+    )
+    for indicator in candidates:
+        was = _status_of(indicator, indicator.value_before, indicator.period_before)
+        now = _status_of(indicator, indicator.value_after, indicator.period_after)
         if was != now:
             changes.indicator_status_changes.append(
                 IndicatorStatusChange(indicator=indicator, was=was, now=now)
             )
+
+
+def _status_of(indicator, value, period_end):
+    if period_end is None:
+        return IndicatorStatus.NO_DATA
+    return IndicatorStatus(indicator.judge(value, period_end))
 
 
 def indicator_status_on(indicator, day):
@@ -269,6 +319,12 @@ def indicator_status_on(indicator, day):
 
 
 # --- The board pack ------------------------------------------------------------------------------------
+# Indicators shown in full (chart and values) in a pack: those the Board should look at first. Every
+# indicator is in the pack's summary table; past this many, a pack of charts would run to hundreds of pages
+# and minutes of rendering. The demo plan has 20 indicators, so its pack shows every one in full.
+PACK_INDICATORS_IN_FULL = 20
+
+
 def latest_update_fields():
     """Annotations with each action's latest progress update (by the same ordering as its status)."""
     latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-date", "-created", "-pk")
@@ -283,6 +339,10 @@ def board_pack_context(meeting, *, generated_by=None, generated_at=None, today=N
     """Everything the board pack shows for `meeting`, read from live data now."""
     today = today or timezone.localdate()
     meeting = Meeting.objects.select_related("group__chair").get(pk=meeting.pk)
+    every_indicator = list(Indicator.objects.for_table().with_spc())
+    looked_at = where_to_look(every_indicator)  # SPC, from prefetched data
+    in_full = {indicator.pk for indicator in looked_at[:PACK_INDICATORS_IN_FULL]}
+    indicators = board_pack_indicators([i for i in every_indicator if i.pk in in_full])
     plan = Plan.current()
     needs_attention = (
         Action.objects.for_table()
@@ -298,7 +358,9 @@ def board_pack_context(meeting, *, generated_by=None, generated_at=None, today=N
         "priorities": Priority.objects.with_action_counts(today),
         "needs_attention": needs_attention,
         "statuses": list(Status),
-        "indicators": board_pack_indicators(today),
+        "indicators": indicators,  # in full: the PACK_INDICATORS_IN_FULL to look at first, plan order
+        "indicators_not_in_full": len(every_indicator) - len(indicators),
+        "where_to_look": looked_at,
         "partnership_name": settings.PARTNERSHIP_NAME,
         "is_demonstration": bool(plan and plan.is_demonstration),
         "changes": plan_changes(meeting, today),
@@ -311,12 +373,12 @@ def board_pack_context(meeting, *, generated_by=None, generated_at=None, today=N
     }
 
 
-def board_pack_indicators(today):
-    """For each indicator: its formatted baseline and target, its values, its status, and its trajectory
-    chart as a data: SVG with the status sentence as its text alternative (charts are cached by the
-    indicators app until a value changes)."""
+def board_pack_indicators(indicators):
+    """For each indicator (values prefetched): its formatted baseline and target, its values, its status,
+    and its trajectory chart as a data: SVG with the status sentence as its text alternative (charts are
+    cached by the indicators app until a value changes)."""
     rows = []
-    for indicator in Indicator.objects.for_table():
+    for indicator in indicators:
         svg, _ = cached_chart_svg(indicator, TRAJECTORY)
         rows.append(
             {

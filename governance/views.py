@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
 
 from actions.models import Action, StaleEdit
 from governance.calendar import meetings_calendar
@@ -43,6 +44,8 @@ from send_portal.history import changes_from_history, merged
 from send_portal.rules import who_can
 from send_portal.views import ObjectListView, get_permitted
 
+OPEN_ACTIONS_SHOWN = 25  # on a group's page; the action log lists them all, page by page
+
 
 # --- Groups --------------------------------------------------------------------------------------------
 class GroupListView(ObjectListView):
@@ -63,6 +66,9 @@ def group_detail(request, slug):
         Group.objects.select_related("chair", "reports_to", "priority"),
         slug=slug,
     )
+    meetings = MeetingTable(group.meetings.for_table(), exclude=["group"])
+    RequestConfig(request, paginate={"per_page": 25}).configure(meetings)  # ?sort= and ?page=
+    open_actions = MeetingAction.objects.open().filter(meeting__group=group).for_table()
     return render(
         request,
         "governance/group_detail.html",
@@ -70,10 +76,9 @@ def group_detail(request, slug):
             "group": group,
             "members": group.members.order_by("first_name", "last_name", "username"),
             "reporting_groups": group.reporting_groups.order_by("name"),
-            "meetings": MeetingTable(
-                group.meetings.for_table(), exclude=["group"], order_by=request.GET.get("sort")
-            ),
-            "open_actions": MeetingAction.objects.open().filter(meeting__group=group).for_table(),
+            "meetings": meetings,
+            "open_actions": open_actions[:OPEN_ACTIONS_SHOWN],
+            "open_action_count": open_actions.count(),
             "today": timezone.localdate(),
         },
     )

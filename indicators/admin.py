@@ -1,10 +1,10 @@
-"""Admin for success indicators and their measurements."""
+"""Admin for success indicators, their measurements and the rebases of their SPC charts."""
 
 from django.contrib import admin
 from django.db.models import Max
 from simple_history.admin import SimpleHistoryAdmin
 
-from indicators.models import Indicator, Measurement
+from indicators.models import Indicator, Measurement, Rebase
 
 
 class MeasurementInline(admin.TabularInline):
@@ -110,6 +110,25 @@ class MeasurementAdmin(SimpleHistoryAdmin):
         initial = super().get_changeform_initial_data(request)
         initial.setdefault("recorded_by", request.user.pk)
         return initial
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Rebase)
+class RebaseAdmin(SimpleHistoryAdmin):
+    """Rebases are recorded and removed on the indicator's page (with a reason); here they can be read."""
+
+    list_display = ["indicator", "starts_on", "reason", "recorded_by", "created"]
+    list_filter = ["indicator__priority"]
+    list_select_related = ["indicator", "recorded_by"]
+    search_fields = ["indicator__code", "indicator__name", "reason"]
+    ordering = ["indicator__priority__number", "indicator__code", "starts_on"]
+    fields = ["indicator", "starts_on", "reason", "recorded_by", "created", "updated"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -7,11 +7,16 @@ Other code calls these plain functions:
   baseline to target and the tolerance band behind it. Percentage axes run from 0 to at most 100; every
   axis starts at 0, so a change is never exaggerated.
 - ``sparkline_svg(indicator, measurements) -> str``: a small trend line for tables and the dashboard.
-- ``cached_chart_svg(indicator, kind) -> (svg, key)``: either chart from Django's cache, rendered only when
+- ``spc_chart_svg(indicator, reading) -> str``: the statistical process control chart of an
+  `Indicator.read_spc()` reading: values marked by the kind of variation (shape and colour), each group's
+  mean and process limits (the 2-sigma lines lightly), the target dashed and each rebase as a vertical
+  line. A group with too few values shows its mean and no limits (see indicators/spc_reading.py).
+- ``cached_chart_svg(indicator, kind) -> (svg, key)``: any of these from Django's cache, rendered only when
   the indicator or one of its values changed (the key holds the indicator's `updated`, the number of
-  values and the latest value's `updated`).
+  values and the latest value's `updated`; for the SPC chart, the rebase dates too).
 - ``svg_data_uri(svg) -> str``: a ``data:image/svg+xml;base64,...`` URI, for embedding a chart in a
-  document that cannot fetch it (the board pack PDF).
+  document that cannot fetch it (the board pack PDF); ``static_svg_data_uri(path)`` does the same for an
+  SVG under static/ (the SPC icons in the pack).
 
 The SVG is byte-identical between runs (fixed hash salt, no date, text kept as text), so the cache and a
 PDF of it are reproducible. Matplotlib writes `style` attributes, which our Content Security Policy blocks
@@ -20,9 +25,13 @@ in inline SVG: always show the SVG through an <img> (its own document) with a te
 """
 
 import base64
+import functools
+import hashlib
 import io
+from pathlib import Path
 
 import matplotlib
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.db.models import Count, Max
 from matplotlib import dates as mdates
@@ -30,9 +39,11 @@ from matplotlib import ticker
 from matplotlib.figure import Figure
 
 from indicators.models import Unit
+from indicators.spc_reading import MARKERS
 
 TRAJECTORY = "trajectory"
 SPARKLINE = "sparkline"
+SPC = "spc"
 CHART_VERSION = 2  # bump when the drawing changes, so cached charts are redrawn
 CACHE_SECONDS = 7 * 24 * 60 * 60  # keys change when the data do; this only lets unused charts expire
 
@@ -43,6 +54,8 @@ GREEN = "#00703c"
 DARK_GREY = "#505a5f"
 MID_GREY = "#b1b4b6"
 LIGHT_YELLOW = "#fff7bf"
+LIGHT_GREY = "#8b9499"
+PURPLE = "#4c2c92"
 
 RC = {
     "svg.fonttype": "none",  # text stays text: smaller, selectable, searchable
@@ -195,12 +208,180 @@ def sparkline_svg(indicator, measurements):
         return _to_svg(figure)
 
 
+# --- The SPC chart ----------------------------------------------------------------------------------------
+def spc_chart_svg(indicator, reading):
+    """The SPC chart of `reading` (Indicator.read_spc()) as SVG text."""
+    with matplotlib.rc_context(RC):
+        return _to_svg(spc_figure(indicator, reading))
+
+
+def spc_figure(indicator, reading):
+    """The matplotlib Figure behind spc_chart_svg(); call that inside matplotlib.rc_context(RC)."""
+    figure = Figure(figsize=(8, 4.2), layout="constrained")
+    axes = figure.add_subplot()
+    rows = reading.rows
+    dates = [row.measurement.period_end for row in rows]
+    values = [float(row.measurement.value) for row in rows]
+    shown = list(values)  # every number the value axis must reach
+
+    if rows:
+        axes.plot(dates, values, color=LIGHT_GREY, linewidth=1.2, zorder=2)
+    shown += _draw_group_lines(axes, reading.analysis.groups, dates)
+
+    for kind in MARKERS:  # one plot per kind of value, so each has one legend entry
+        picked = [
+            (row.measurement.period_end, float(row.measurement.value)) for row in rows if row.kind == kind
+        ]
+        if picked:
+            marker, size, colour, _, words = MARKERS[kind]
+            axes.plot(
+                [day for day, _ in picked],
+                [value for _, value in picked],
+                linestyle="none",
+                marker=marker,
+                markersize=size,
+                color=colour,
+                markeredgecolor="white",
+                markeredgewidth=0.8,
+                label=words,
+                zorder=4,
+            )
+
+    target = reading.analysis.target
+    if target is not None and rows:
+        axes.axhline(
+            target,
+            color=GREEN,
+            linewidth=1.8,
+            linestyle="--",
+            label=f"Target {indicator.format_value(target)}",
+            zorder=2,
+        )
+        shown.append(target)
+
+    drawn = [applied.rebase.starts_on for applied in reading.rebases if applied.starts_with is not None]
+    for day in drawn:  # a rebase with no value on or after it yet starts nothing on the chart
+        label = "Rebase" if day == drawn[0] else "_nolegend_"
+        axes.axvline(day, color=PURPLE, linewidth=1.5, linestyle="-.", label=label, zorder=1)
+        axes.annotate(
+            "Rebase",
+            (day, 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(4, -12),
+            textcoords="offset points",
+            color=PURPLE,
+            fontsize=9,
+        )
+
+    if rows:
+        axes.annotate(
+            indicator.format_value(rows[-1].measurement.value),
+            (dates[-1], values[-1]),
+            xytext=(6, 6),
+            textcoords="offset points",
+            color=BLACK,
+            fontweight="bold",
+        )
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+    else:
+        axes.set_xticks([])
+        axes.text(
+            0.5,
+            0.5,
+            "No values recorded yet",
+            transform=axes.transAxes,
+            ha="center",
+            va="center",
+            color=BLACK,
+            fontsize=12,
+        )
+    _spc_value_axis(axes, indicator, shown)
+    axes.grid(axis="y", color=MID_GREY, linewidth=0.5)
+    axes.set_axisbelow(True)
+    axes.spines[["top", "right"]].set_visible(False)
+    if rows:
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, frameon=False)
+    return figure
+
+
+def _draw_group_lines(axes, groups, dates):
+    """Each group's mean, process limits and 2-sigma lines across its own values; a group with too few
+    values gets only its mean, dashed. Returns the limits drawn, which the value axis must reach."""
+    drawn, limits = set(), []
+
+    def label(text):
+        """A legend entry the first time `text` is drawn (every group draws the same kinds of line)."""
+        if text in drawn:
+            return "_nolegend_"
+        drawn.add(text)
+        return text
+
+    for group in groups:
+        span = dates[group.start : group.end + 1]
+        ends = [span[0], span[-1]]
+        if group.short:
+            mean_label = label("Mean (too few values for limits)")
+            axes.plot(
+                ends, [group.mean] * 2, color=BLACK, linewidth=1.2, linestyle=(0, (6, 3)), label=mean_label
+            )
+            continue
+        axes.plot(ends, [group.mean] * 2, color=BLACK, linewidth=1.5, label=label("Mean"), zorder=3)
+        for line in (group.lpl, group.upl):
+            axes.plot(
+                ends, [line] * 2, color=DARK_GREY, linewidth=1.2, label=label("Process limits"), zorder=3
+            )
+        for line in (group.lower_2sigma, group.upper_2sigma):
+            two_sigma = label("2-sigma lines")
+            axes.plot(
+                ends, [line] * 2, color=LIGHT_GREY, linewidth=1.0, linestyle=":", label=two_sigma, zorder=3
+            )
+        limits += [group.lpl, group.upl]
+    return limits
+
+
+def _spc_value_axis(axes, indicator, numbers):
+    """Fitted to the values, limits and target, so ordinary variation is visible; never below 0 (no unit
+    here can be negative). A percentage axis starts at 0 and ends at 100 at most, as on every chart."""
+    low, high = (min(numbers), max(numbers)) if numbers else (0.0, 1.0)
+    padding = (high - low) * 0.12 or max(abs(high) * 0.1, 1.0)
+    if indicator.unit == Unit.PERCENT:
+        axes.set_ylim(0, min(100, high + padding))
+        axes.yaxis.set_major_formatter(ticker.PercentFormatter(xmax=100, decimals=0))
+    else:
+        axes.set_ylim(max(0, low - padding), high + padding)
+        axes.yaxis.set_major_formatter(ticker.StrMethodFormatter("{x:,.0f}"))
+    axes.set_ylabel(UNIT_AXIS_LABELS[Unit(indicator.unit)])
+
+
+# --- Caching -------------------------------------------------------------------------------------------
 def chart_cache_key(indicator, kind):
-    """A key that changes whenever the indicator or any of its values changes (one query)."""
-    facts = indicator.measurements.aggregate(count=Count("pk"), latest=Max("updated"))
+    """A key that changes whenever the indicator or any of its values changes (one query); for the SPC
+    chart, whenever a rebase is recorded or removed too (one more). No query for what was prefetched
+    (e.g. by with_measurements()), so a page of charts costs no query per chart."""
+    values = _prefetched(indicator, "measurements")
+    if values is None:
+        facts = indicator.measurements.aggregate(count=Count("pk"), latest=Max("updated"))
+    else:
+        facts = {"count": len(values), "latest": max((m.updated for m in values), default=None)}
     latest = facts["latest"].isoformat() if facts["latest"] else "none"
     changed = indicator.updated.isoformat() if indicator.updated else "new"
-    return f"indicators:{kind}:v{CHART_VERSION}:{indicator.pk}:{changed}:{facts['count']}:{latest}"
+    key = f"indicators:{kind}:v{CHART_VERSION}:{indicator.pk}:{changed}:{facts['count']}:{latest}"
+    if kind == SPC:
+        rebases = _prefetched(indicator, "rebases")
+        if rebases is None:
+            days = indicator.rebases.order_by("starts_on").values_list("starts_on", flat=True)
+        else:
+            days = sorted(rebase.starts_on for rebase in rebases)
+        starts = ",".join(day.isoformat() for day in days)
+        key += ":" + hashlib.sha256(starts.encode()).hexdigest()[:16]
+    return key
+
+
+def _prefetched(indicator, relation):
+    """The indicator's prefetched `relation` rows (a list), or None when they were not prefetched."""
+    return getattr(indicator, "_prefetched_objects_cache", {}).get(relation)
 
 
 def cached_chart_svg(indicator, kind=TRAJECTORY, key=None):
@@ -209,9 +390,15 @@ def cached_chart_svg(indicator, kind=TRAJECTORY, key=None):
     key = key or chart_cache_key(indicator, kind)
     svg = cache.get(key)
     if svg is None:
-        measurements = list(indicator.measurements.order_by("period_end"))
-        render = sparkline_svg if kind == SPARKLINE else trajectory_chart_svg
-        svg = render(indicator, measurements)
+        measurements = _prefetched(indicator, "measurements")
+        if measurements is None:
+            measurements = indicator.measurements.order_by("period_end")
+        measurements = sorted(measurements, key=lambda m: m.period_end)
+        if kind == SPC:
+            svg = spc_chart_svg(indicator, indicator.read_spc(measurements, list(indicator.rebases.all())))
+        else:
+            render = sparkline_svg if kind == SPARKLINE else trajectory_chart_svg
+            svg = render(indicator, measurements)
         cache.set(key, svg, CACHE_SECONDS)
     return svg, key
 
@@ -219,3 +406,10 @@ def cached_chart_svg(indicator, kind=TRAJECTORY, key=None):
 def svg_data_uri(svg):
     """The SVG as a data: URI, e.g. for an <img> in a PDF that cannot fetch portal URLs."""
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+@functools.cache
+def static_svg_data_uri(path):
+    """An SVG under static/ (e.g. 'indicators/icons/assurance-pass.svg') as a data: URI, so a kept board
+    pack carries its icons with it. Read once per process."""
+    return svg_data_uri(Path(finders.find(path)).read_text(encoding="utf-8"))

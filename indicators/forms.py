@@ -5,7 +5,7 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
-from indicators.models import Unit
+from indicators.models import Rebase, Unit
 from indicators.uploads import MAX_BYTES, MAX_SIZE, UploadError, read_csv
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y", "%d.%m.%Y"]
@@ -123,3 +123,58 @@ class UploadForm(forms.Form):
         except UploadError as error:
             raise forms.ValidationError(str(error).rstrip(".")) from None
         return upload
+
+
+class RebaseForm(forms.ModelForm):
+    """Record the date from which an indicator's SPC chart starts again, and why."""
+
+    starts_on = forms.DateField(
+        label="Rebase date",
+        input_formats=DATE_FORMATS,
+        error_messages={
+            "required": "Enter the date the process changed",
+            "invalid": "Enter the rebase date as a real date, for example 01/09/2025",
+        },
+    )
+
+    class Meta:
+        model = Rebase
+        fields = ["starts_on", "reason"]
+        labels = {"reason": "What changed in the process"}
+        error_messages = {
+            "reason": {"required": "Say what changed in the process, so the chart starts again"}
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["starts_on"].help_text = (
+            "The first value for a period ending on or after this date starts a new mean and new limits. "
+            "For example, 01/09/2025."
+        )
+        self.fields["reason"].help_text = "For example: new EHC process from September 2025."
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("starts_on", label_size=Size.SMALL, field_width=10),
+            Field.textarea("reason", label_size=Size.SMALL, rows=3),
+        )
+        self.helper.add_input(Submit("save", "Rebase the chart"))
+
+
+class RebaseRemoveForm(forms.Form):
+    """Say why a rebase is being removed; its history keeps what it was."""
+
+    reason = forms.CharField(
+        label="Why are you removing it?",
+        max_length=100,
+        help_text="For example: recorded on the wrong indicator. Up to 100 characters.",
+        error_messages={
+            "required": "Say why the rebase is being removed",
+            "max_length": "Say why in 100 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(Field.text("reason", label_size=Size.SMALL))
+        self.helper.add_input(Submit("remove", "Remove the rebase", css_class="govuk-button--warning"))

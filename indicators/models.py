@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from indicators import spc_reading
 from indicators import status as rule
 from indicators.status import MOVEMENT_SYMBOLS, MOVEMENT_WORDS, STATUS_COLOURS, Frequency, IndicatorStatus
 from send_portal.models import TimeStampedModel
@@ -66,6 +67,16 @@ class IndicatorQuerySet(models.QuerySet):
             Prefetch("measurements", queryset=Measurement.objects.order_by("period_end"))
         )
 
+    def with_spc(self):
+        """with_measurements() plus each indicator's rebases (one more query): all `Indicator.spc` needs
+        for the SPC reading, icons and summary row, with no query per indicator."""
+        qs = self.with_measurements()
+        if any(
+            getattr(lookup, "prefetch_to", lookup) == "rebases" for lookup in qs._prefetch_related_lookups
+        ):
+            return qs
+        return qs.prefetch_related(Prefetch("rebases", queryset=Rebase.objects.order_by("starts_on")))
+
     def for_table(self):
         """The indicators list and its exports: priority and owner joined, values prefetched."""
         return (
@@ -73,24 +84,42 @@ class IndicatorQuerySet(models.QuerySet):
         )
 
     def for_detail(self):
-        """An indicator page: priority, its lead and the owner joined; values with who recorded them."""
+        """An indicator page: priority, its lead and the owner joined; values and rebases with who
+        recorded them."""
         return self.select_related("priority__lead", "owner").prefetch_related(
             Prefetch(
                 "measurements",
                 queryset=Measurement.objects.select_related("recorded_by").order_by("period_end"),
-            )
+            ),
+            Prefetch("rebases", queryset=Rebase.objects.select_related("recorded_by").order_by("starts_on")),
         )
 
     def summaries_by_priority(self):
-        """{priority id: IndicatorSummary} for the dashboard, in two queries whatever the numbers."""
+        """{priority id: IndicatorSummary} for the dashboard, in three queries whatever the numbers."""
         summaries = defaultdict(IndicatorSummary)
-        for indicator in self.with_measurements().order_by("priority__number", "code"):
+        for indicator in self.with_spc().order_by("priority__number", "code"):
             summaries[indicator.priority_id].indicators.append(indicator)
         return dict(summaries)
 
     def summary(self):
-        """One IndicatorSummary of these indicators (e.g. `priority.indicators.summary()`): two queries."""
-        return IndicatorSummary(list(self.with_measurements().order_by("code")))
+        """One IndicatorSummary of these indicators (e.g. `priority.indicators.summary()`): three queries."""
+        return IndicatorSummary(list(self.with_spc().order_by("code")))
+
+    def digests(self):
+        """The IndicatorDigest (status, data overdue, SPC attention) of each of these indicators, in plan
+        order, from the shared cache (indicators/digests.py): four queries, whatever the numbers."""
+        from indicators.digests import plan_digests  # it builds on this module
+
+        wanted = set(self.values_list("pk", flat=True))
+        return [digest for digest in plan_digests() if digest.pk in wanted]
+
+    def overview(self, shown=25, looked_at=25):
+        """An IndicatorOverview of these indicators for a page (e.g. `priority.indicators.overview()`):
+        counts over all of them, the first `shown` and the `looked_at` needing attention first in full.
+        Seven queries, whatever the numbers of indicators and values."""
+        from indicators.digests import overview
+
+        return overview(self.digests(), shown=shown, looked_at=looked_at)
 
 
 class Indicator(TimeStampedModel):
@@ -186,6 +215,10 @@ class Indicator(TimeStampedModel):
     @property
     def baseline_text(self):
         return f"{self.format_value(self.baseline_value)} on {self.baseline_date:%-d %B %Y}"
+
+    @property
+    def formatted_target(self):
+        return self.format_value(self.target_value)
 
     @property
     def target_text(self):
@@ -347,7 +380,77 @@ class Indicator(TimeStampedModel):
             before[record.id] = record
         return sorted(corrections, key=lambda correction: correction.at, reverse=True)
 
+    # --- Statistical process control (indicators/spc.py, indicators/spc_reading.py) ---------------------
+    def format_spc_value(self, value):
+        """A computed value (mean, limit) as the unit is reported, e.g. '23.4%'."""
+        return self.format_value(self.round_value(value))
+
+    def read_spc(self, measurements, rebases):
+        """The SPC reading of these values (in period order) with these rebases."""
+        return spc_reading.read(
+            measurements,
+            rebases,
+            direction=self.direction,
+            target=self.target_value,
+            formatter=self.format_spc_value,
+            frequency=self.frequency,
+        )
+
+    @cached_property
+    def spc(self):
+        """The SPC reading of the indicator's values and rebases (spc_reading.SpcReading). Costs two queries
+        unless with_spc() or for_detail() loaded them."""
+        return self.read_spc(self.series, list(self.rebases.all()))
+
+    def removed_rebases(self):
+        """Rebases that were recorded and later removed, newest first, from their history (one query)."""
+        records = (
+            Rebase.history.filter(indicator_id=self.pk, history_type="-")
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")
+        )
+        return [
+            RemovedRebase(
+                starts_on=record.starts_on,
+                reason=record.reason,
+                why_removed=record.history_change_reason or "",
+                by=record.history_user,
+                at=record.history_date,
+            )
+            for record in records
+        ]
+
     # --- Domain actions ---------------------------------------------------------------------------------
+    def rebase(self, *, starts_on, reason, by=None):
+        """Start the SPC chart again from `starts_on`: the first value for a period ending on or after it
+        begins a new group with its own mean and limits. Refuses a date on or before the first value (it
+        would change nothing) and a date already used. Returns the Rebase."""
+        first = self.measurements.order_by("period_end").first()
+        if first is not None and starts_on <= first.period_end:
+            raise ValidationError(
+                {
+                    "starts_on": "The chart already starts with the value for the period ending "
+                    f"{first.period_end:%-d %B %Y}: enter a date after it"
+                }
+            )
+        rebase = Rebase(indicator=self, starts_on=starts_on, reason=reason.strip(), recorded_by=by)
+        rebase._history_user = by
+        rebase.full_clean()
+        rebase.save()
+        self.__dict__.pop("spc", None)
+        getattr(self, "_prefetched_objects_cache", {}).pop("rebases", None)
+        return rebase
+
+    def remove_rebase(self, rebase, *, by=None, reason=""):
+        """Remove a rebase recorded by mistake; its history keeps what it was, who removed it and why."""
+        if rebase.indicator_id != self.pk:
+            raise ValueError("That rebase belongs to another indicator.")
+        rebase._history_user = by
+        rebase._change_reason = reason.strip()[:100] or None
+        rebase.delete()
+        self.__dict__.pop("spc", None)
+        getattr(self, "_prefetched_objects_cache", {}).pop("rebases", None)
+
     def record_value(self, *, period_end, value, note="", by=None, correct=False, reason="", today=None):
         """Record the value for the period ending `period_end`, or correct the one already recorded.
 
@@ -388,6 +491,7 @@ class Indicator(TimeStampedModel):
             measurement.save()
         self.__dict__.pop("series", None)
         self.__dict__.pop("data_overdue", None)
+        self.__dict__.pop("spc", None)
         getattr(self, "_prefetched_objects_cache", {}).pop("measurements", None)
         return measurement, outcome
 
@@ -421,6 +525,17 @@ class Correction:
     note: str
 
 
+@dataclass(frozen=True)
+class RemovedRebase:
+    """A rebase removed after it was recorded: its date and reason, who removed it, when and why."""
+
+    starts_on: date
+    reason: str
+    why_removed: str
+    by: object  # the User who removed it, or None
+    at: datetime
+
+
 @dataclass
 class IndicatorSummary:
     """A group of indicators (one priority's) with their counts by status, off track and data overdue."""
@@ -439,6 +554,11 @@ class IndicatorSummary:
     @property
     def overdue(self):
         return sum(1 for indicator in self.indicators if indicator.data_overdue)
+
+    @property
+    def where_to_look(self):
+        """The indicators for the SPC summary table, those needing the Board's attention first."""
+        return spc_reading.where_to_look(self.indicators)
 
 
 class MeasurementQuerySet(models.QuerySet):
@@ -474,6 +594,12 @@ class Measurement(models.Model):
     class Meta:
         ordering = ["indicator", "period_end"]
         get_latest_by = "period_end"
+        indexes = [
+            # Values recorded in a window (what changed since the last meeting), and the latest change
+            # (the key of the cached indicator digests, indicators/digests.py).
+            models.Index(fields=["recorded_at"], name="indicators_recorded_idx"),
+            models.Index(fields=["updated"], name="indicators_updated_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "period_end"],
@@ -517,3 +643,52 @@ class Measurement(models.Model):
     @property
     def status_colour(self):
         return STATUS_COLOURS[self.status]
+
+
+class RebaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Every signed-in role may read every indicator, and so its rebases."""
+        return self if user.is_authenticated else self.none()
+
+
+class Rebase(TimeStampedModel):
+    """A date from which an indicator's SPC chart starts again with a new mean and new limits, because the
+    process changed (e.g. 'new EHC process from September 2025'). The first value for a period ending on
+    or after the date starts the new group."""
+
+    indicator = models.ForeignKey("indicators.Indicator", on_delete=models.CASCADE, related_name="rebases")
+    starts_on = models.DateField(
+        "rebase date", help_text="The first value for a period ending on or after this date starts again."
+    )
+    reason = models.TextField(help_text="What changed in the process, e.g. a new EHC process.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recorded_rebases",
+    )
+
+    history = HistoricalRecords()
+    objects = RebaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["indicator", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "starts_on"],
+                name="%(app_label)s_%(class)s_one_per_date",
+                violation_error_message="This indicator is already rebased on that date.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="%(app_label)s_%(class)s_has_reason",
+                violation_error_message="Say why the chart starts again: what changed in the process.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} rebased from {self.starts_on:%-d %B %Y}"
+
+    def get_absolute_url(self):
+        return reverse("indicators:indicator_detail", args=[self.indicator.code]) + "#rebases"

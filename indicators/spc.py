@@ -81,6 +81,48 @@ ASSURANCE_ICONS = {
     Assurance.INCONSISTENT: "inconsistent",
 }
 
+# The numbered differences in the module docstring, in plain words for the "How to read these charts" page:
+# (what we do, what the published Making Data Count guidance or tools do). Keep the two lists in step.
+DIFFERENCES_FROM_GUIDANCE = (
+    (
+        "Before working out the limits, we leave out any jump between neighbouring values that is 3.267 "
+        "times the average jump or more, so that one freak value does not widen the limits.",
+        "The Making Data Count Excel tools keep every jump.",
+    ),
+    (
+        '"2 of 3 values close to a limit" counts only values between the 2-sigma line and the process '
+        "limit. A value beyond the limit is special cause on its own and does not count towards 2 of 3.",
+        "Since late 2023 the Making Data Count tools count every value beyond the 2-sigma line.",
+    ),
+    (
+        "A trend needs 7 values in a row, each higher (or each lower) than the one before: a repeated value "
+        "breaks it.",
+        "NHS England's guide to run and control charts says a repeated value neither adds to nor breaks a "
+        "trend.",
+    ),
+    (
+        "A value exactly on the mean breaks a run of 7 values on one side of the mean.",
+        "Run-chart guidance often says such a value neither adds to nor breaks the run.",
+    ),
+    (
+        "When a value is caught by two rules, the first in this order decides: outside the limits, trend, 2 of "
+        "3 close to a limit, run. So a value below the lower limit during a rising trend is concern when "
+        "higher is better.",
+        "The Making Data Count single-chart tool shows improvement when a value triggers both.",
+    ),
+    (
+        f"The analysis works out limits from 2 values, with a warning below {MIN_RELIABLE_POINTS}. The portal "
+        f"shows no limits, no special cause and no icons for a group of fewer than {MIN_RELIABLE_POINTS} "
+        "values, as the Making Data Count tool does; it says so instead.",
+        f"The Making Data Count single-chart tool shows no limits or icons until there are "
+        f"{MIN_RELIABLE_POINTS} values.",
+    ),
+    (
+        'A target exactly on a process limit counts as "hit and miss".',
+        "The guidance does not say.",
+    ),
+)
+
 RULES_IN_WORDS = {  # special cause type (NHSRplotthedots' label) -> the rule that fired, in plain words
     "Common Cause": "no special cause rule",
     "Above UCL": "above the upper process limit",

@@ -1,5 +1,6 @@
-"""Pages for success indicators: list, indicator page, its chart, sparkline and CSV, recording and
-correcting a value, and uploading values from a CSV file."""
+"""Pages for success indicators: list, indicator page, its charts (trajectory and SPC), sparkline and CSV,
+recording and correcting a value, uploading values from a CSV file, rebasing the SPC chart, and how to read
+the charts."""
 
 import csv
 import hashlib
@@ -7,7 +8,7 @@ import hashlib
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
@@ -16,10 +17,11 @@ from django.utils.dateparse import parse_date
 from django.utils.http import quote_etag
 from django.views.decorators.csp import csp_override
 
-from indicators import charts, uploads
+from indicators import charts, spc, uploads
 from indicators.filters import IndicatorFilterSet
-from indicators.forms import MeasurementForm, UploadForm
-from indicators.models import Indicator, Measurement, Outcome
+from indicators.forms import MeasurementForm, RebaseForm, RebaseRemoveForm, UploadForm
+from indicators.models import Indicator, Measurement, Outcome, Rebase
+from indicators.spc_reading import ASSURANCE, MARKERS, MEANINGS, VARIATION, Verdict
 from indicators.tables import IndicatorTable
 from send_portal.exports import escape_formula
 from send_portal.history import changes_from_history, merged
@@ -30,6 +32,10 @@ CORRECTION_REASON = "Corrected in the portal"
 # A chart opened on its own (e.g. "open image in new tab") is its own document: matplotlib styles it with
 # `style` attributes, which the site-wide policy blocks. It runs no script and loads nothing.
 SVG_CSP = {"default-src": [CSP.NONE], "style-src": [CSP.UNSAFE_INLINE], "frame-ancestors": [CSP.NONE]}
+# Which chart an indicator page shows: chosen with ?chart=, then remembered in the session for every
+# indicator page (links, so it works without JavaScript).
+CHART_CHOICES = (charts.TRAJECTORY, charts.SPC)
+CHART_SESSION_KEY = "indicator_chart"
 
 
 class IndicatorListView(ObjectListView):
@@ -49,7 +55,8 @@ class IndicatorListView(ObjectListView):
 
 
 def indicator_detail(request, code):
-    """An indicator: its definition, the chart with its data table, and the history of corrections."""
+    """An indicator: its definition, the chart the person chose (trajectory or SPC) with its data table,
+    the history of corrections and the SPC chart's rebases."""
     indicator = get_permitted(
         request.user, Indicator, "indicators.view_indicator", Indicator.objects.for_detail(), code=code
     )
@@ -61,8 +68,24 @@ def indicator_detail(request, code):
             "corrections": indicator.corrections(),
             "can_record": request.user.has_perm("indicators.add_measurement", indicator),
             "can_escalate": request.user.has_perm("governance.add_escalation", indicator),
+            "chart": chosen_chart(request),
+            "removed_rebases": indicator.removed_rebases(),
+            "can_rebase": request.user.has_perm("indicators.add_rebase", indicator),
+            "can_remove_rebase": request.user.has_perm("indicators.delete_rebase", indicator),
         },
     )
+
+
+def chosen_chart(request):
+    """'trajectory' or 'spc': the chart asked for with ?chart=, remembered for the person's next indicator
+    pages; otherwise the one they chose last, and the trajectory chart until they choose."""
+    asked = request.GET.get("chart")
+    if asked in CHART_CHOICES:
+        if request.session.get(CHART_SESSION_KEY) != asked:
+            request.session[CHART_SESSION_KEY] = asked
+        return asked
+    remembered = request.session.get(CHART_SESSION_KEY)
+    return remembered if remembered in CHART_CHOICES else charts.TRAJECTORY
 
 
 @csp_override(SVG_CSP)
@@ -70,6 +93,13 @@ def indicator_chart(request, code):
     """The indicator's trajectory chart as SVG, for an <img>; drawn again only when its data change."""
     indicator = get_permitted(request.user, Indicator, "indicators.view_indicator", code=code)
     return _svg_response(request, indicator, charts.TRAJECTORY)
+
+
+@csp_override(SVG_CSP)
+def indicator_spc_chart(request, code):
+    """The indicator's SPC chart as SVG, for an <img>; drawn again only when its values or rebases change."""
+    indicator = get_permitted(request.user, Indicator, "indicators.view_indicator", code=code)
+    return _svg_response(request, indicator, charts.SPC)
 
 
 @csp_override(SVG_CSP)
@@ -226,7 +256,7 @@ def _render_preview(request, preview, payload, filename, encoding, changed=False
 
 
 def indicator_history(request, code):
-    """Who changed this indicator's definition, target or values, when, old → new."""
+    """Who changed this indicator's definition, target, values or SPC rebases, when, old → new."""
     indicator = get_permitted(request.user, Indicator, "indicators.view_indicator", code=code)
     entries = merged(
         changes_from_history(Indicator, indicator.history.all(), subject=lambda record: "Indicator details"),
@@ -236,5 +266,89 @@ def indicator_history(request, code):
             subject=lambda record: f"Value for the period ending {record.period_end:%-d %B %Y}",
             skip=("indicator",),
         ),
+        changes_from_history(
+            Rebase,
+            Rebase.history.filter(indicator_id=indicator.pk),
+            subject=lambda record: f"Rebase of the SPC chart from {record.starts_on:%-d %B %Y}",
+            skip=("indicator",),
+        ),
     )
     return render(request, "indicators/indicator_history.html", {"indicator": indicator, "entries": entries})
+
+
+def rebase_add(request, code):
+    """Record the date from which the indicator's SPC chart starts again (a new mean and new limits)."""
+    indicator = get_permitted(request.user, Indicator, "indicators.add_rebase", code=code)
+    form = RebaseForm(
+        request.POST if request.method == "POST" else None, instance=Rebase(indicator=indicator)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            rebase = indicator.rebase(
+                starts_on=form.cleaned_data["starts_on"], reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                f"The SPC chart of {indicator.code} starts again from {rebase.starts_on:%-d %B %Y}: "
+                "the first value for a period ending on or after that date begins a new mean and new limits.",
+            )
+            return redirect(
+                reverse("indicators:indicator_detail", args=[indicator.code]) + "?chart=spc#chart"
+            )
+    return render(
+        request,
+        "layouts/object_form.html",
+        {
+            "title": "Rebase the SPC chart",
+            "caption": f"{indicator.code} {indicator.name}",
+            "intro": "Rebase when the process itself changed, for example a new way of working or a change "
+            "in how the figure is counted: the chart then works out a new mean and new limits from the "
+            "first value on or after the date. Do not rebase to remove values you dislike.",
+            "form": form,
+            "back_url": indicator.get_absolute_url(),
+        },
+    )
+
+
+def rebase_delete(request, code, pk):
+    """Remove a rebase recorded by mistake, saying why; the indicator's page keeps a record of it."""
+    indicator = get_permitted(request.user, Indicator, "indicators.delete_rebase", code=code)
+    rebase = get_object_or_404(Rebase.objects.visible_to(request.user), indicator=indicator, pk=pk)
+    form = RebaseRemoveForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        indicator.remove_rebase(rebase, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(
+            request, f"The rebase of {indicator.code} from {rebase.starts_on:%-d %B %Y} is removed."
+        )
+        return redirect(indicator.get_absolute_url() + "#rebases")
+    return render(
+        request,
+        "indicators/rebase_confirm_delete.html",
+        {"indicator": indicator, "rebase": rebase, "form": form},
+    )
+
+
+def how_to_read_charts(request):
+    """How to read the SPC charts and icons, and where this analysis differs from the published guidance."""
+    return render(
+        request,
+        "indicators/how_to_read_charts.html",
+        {
+            "variation": _one_per_icon("variation", VARIATION),
+            "assurance": _one_per_icon("assurance", ASSURANCE),
+            "markers": [(kind, symbol, words) for kind, (_, _, _, symbol, words) in MARKERS.items()],
+            "differences": spc.DIFFERENCES_FROM_GUIDANCE,
+            "min_points": spc.MIN_RELIABLE_POINTS,
+        },
+    )
+
+
+def _one_per_icon(kind, table):
+    """(Verdict, what it means) for each icon once (the 'none' icon stands for several reasons)."""
+    verdicts = {}
+    for key, (icon_name, label) in table.items():
+        verdicts.setdefault(icon_name, (Verdict(kind, str(key), icon_name, label), MEANINGS[kind][icon_name]))
+    return list(verdicts.values())

@@ -3,6 +3,9 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
+from django.core.validators import MaxLengthValidator
+
+SEARCH_MAX_LENGTH = 200
 
 
 def _layout_field(name, widget):
@@ -21,6 +24,13 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "q" in self.fields:  # a search longer than this is a mistake (and SQLite refuses huge LIKEs)
+            self.fields["q"].validators.append(
+                MaxLengthValidator(
+                    SEARCH_MAX_LENGTH, f"Enter {SEARCH_MAX_LENGTH} characters or fewer to search"
+                )
+            )
+            self.fields["q"].widget.attrs["maxlength"] = SEARCH_MAX_LENGTH
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

@@ -95,6 +95,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache ------------------------------------------------------------------------------------------
+# Indicator charts and digests (docs/performance.md). The default lives in each process's memory; with
+# several gunicorn workers use a cache they share, e.g. filecache:///var/tmp/send-portal-cache?max_entries=5000
+# (a file cache culls a third of its files past max_entries, 300 by default: a plan has 3 charts per indicator).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 # --- People and sign-in -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "send_portal.User"
 AUTHENTICATION_BACKENDS = [

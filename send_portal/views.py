@@ -2,6 +2,7 @@
 
 import logging
 import sys
+from collections import defaultdict
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -16,7 +17,8 @@ from django_tables2.export import ExportMixin
 
 from actions.models import TAG_COLOURS, Priority, ProgressUpdate, Status
 from governance.models import Meeting
-from indicators.models import Indicator, IndicatorSummary
+from indicators.digests import overview
+from indicators.models import Indicator
 from send_portal.exports import SafeTableExport
 from send_portal.rules import who_can
 
@@ -64,6 +66,11 @@ class ObjectListView(PortalPermissionMixin, ExportMixin, SingleTableMixin, Filte
 
     def get(self, request, *args, **kwargs):
         self.check_permission()
+        if "." in request.GET.get("sort", ""):
+            # No column's sort key has a '.'; django-tables2 would ignore it, after a DeprecationWarning
+            # (an error under the tests' warning filters). Drop it, as a mistyped URL or hostile input.
+            request.GET = request.GET.copy()
+            del request.GET["sort"]
         return super().get(request, *args, **kwargs)
 
     def get_export_filename(self, export_format):
@@ -93,15 +100,21 @@ def dashboard(request):
     updates = (
         ProgressUpdate.objects.visible_to(request.user).select_related("action", "author").latest_first()[:8]
     )
-    indicator_summaries = Indicator.objects.visible_to(request.user).summaries_by_priority()  # 2 queries
+    # Counts from each indicator's cached digest; only the indicators to look at first are read in full.
+    digests = Indicator.objects.visible_to(request.user).digests()  # 4 queries
+    by_priority = defaultdict(list)
+    for digest in digests:
+        by_priority[digest.priority_id].append(digest)
     return render(
         request,
         "dashboard.html",
         {
             "priorities": priorities,
             "totals": totals,
-            "indicators_by_priority": [(p, indicator_summaries.get(p.pk)) for p in priorities],
-            "indicator_totals": IndicatorSummary.combined(indicator_summaries.values()),
+            "indicators_by_priority": [
+                (p, overview(by_priority[p.pk], shown=0, looked_at=0)) for p in priorities
+            ],
+            "indicator_totals": overview(digests, shown=0),  # 3 queries: where the Board should look
             "updates": updates,
             "next_board_meeting": Meeting.objects.visible_to(request.user).next_board_meeting(),
         },

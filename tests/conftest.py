@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from send_portal.roles import ADMINISTRATOR, BOARD_MEMBER, OPERATIONS_GROUP, WORKSTREAM_LEAD, ensure_roles
 from tests.factories import PriorityFactory, UserFactory
@@ -12,6 +13,7 @@ def _fast_and_quiet(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()  # charts and indicator digests cached by one test are never read by another
 
 
 def _person(username, *roles, **fields):

@@ -17,7 +17,7 @@ from governance.models import (
     Meeting,
     MeetingAction,
 )
-from indicators.models import Direction, Indicator, Measurement, Unit
+from indicators.models import Direction, Indicator, Measurement, Rebase, Unit
 from send_portal.models import Organisation, User
 
 
@@ -115,6 +115,15 @@ class MeasurementFactory(DjangoModelFactory):
     indicator = factory.SubFactory(IndicatorFactory)
     period_end = factory.Sequence(lambda n: date(2025, 1, 31) + timedelta(days=31 * n))
     value = 25
+
+
+class RebaseFactory(DjangoModelFactory):
+    class Meta:
+        model = Rebase
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    starts_on = factory.Sequence(lambda n: date(2025, 9, 1) + timedelta(days=31 * n))
+    reason = "New EHC process"
 
 
 class GroupFactory(DjangoModelFactory):

@@ -31,6 +31,7 @@ from tests.factories import (
     PlanFactory,
     PriorityFactory,
     ProgressUpdateFactory,
+    RebaseFactory,
     UserFactory,
 )
 
@@ -93,6 +94,7 @@ MAKERS = {
     "actions.ProgressUpdate": ProgressUpdateFactory,
     "indicators.Indicator": _indicator,
     "indicators.Measurement": lambda: MeasurementFactory(recorded_by=UserFactory()),
+    "indicators.Rebase": lambda: RebaseFactory(recorded_by=UserFactory()),
     "governance.Group": _group,
     "governance.Meeting": _meeting,
     "governance.AgendaItem": lambda: AgendaItemFactory(presenter=UserFactory(), priority=PriorityFactory()),
@@ -147,6 +149,7 @@ def test_every_portal_model_is_registered():
         "actions.ProgressUpdate",
         "indicators.Indicator",
         "indicators.Measurement",
+        "indicators.Rebase",
         "governance.Group",
         "governance.Meeting",
         "governance.AgendaItem",

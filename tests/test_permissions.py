@@ -17,6 +17,7 @@ from tests.factories import (
     MeetingActionFactory,
     MeetingFactory,
     ProgressUpdateFactory,
+    RebaseFactory,
     UserFactory,
 )
 
@@ -74,6 +75,11 @@ MATRIX = {
     "indicators:indicator_detail": ("get", (302, 200, 200, 200, 200, 200)),
     "indicators:indicator_history": ("get", (302, 200, 200, 200, 200, 200)),
     "indicators:indicator_chart": ("get", (302, 200, 200, 200, 200, 200)),
+    "indicators:indicator_spc_chart": ("get", (302, 200, 200, 200, 200, 200)),
+    "indicators:how_to_read_charts": ("get", (302, 200, 200, 200, 200, 200)),
+    # Rebasing an SPC chart is the Operations Group's call, not a workstream lead's.
+    "indicators:rebase_add": ("get", (302, 403, 403, 403, 200, 200)),
+    "indicators:rebase_delete": ("get", (302, 403, 403, 403, 200, 200)),
     "indicators:indicator_sparkline": ("get", (302, 200, 200, 200, 200, 200)),
     "indicators:indicator_csv": ("get", (302, 200, 200, 200, 200, 200)),
     "indicators:measurement_add": ("get", (302, 403, 200, 403, 200, 200)),
@@ -242,10 +248,10 @@ def test_a_forbidden_governance_page_says_who_can_do_it(request, client, world, 
 
 
 def indicators_world(priority):
-    """An indicator of `priority` (so its lead may record values) with one value."""
+    """An indicator of `priority` (so its lead may record values) with one value and a rebase."""
     indicator = IndicatorFactory(code="P1-I1", priority=priority)
     MeasurementFactory(indicator=indicator)
-    return {"measured_indicator": indicator}
+    return {"measured_indicator": indicator, "rebase": RebaseFactory(indicator=indicator)}
 
 
 def indicators_url_args(world):
@@ -259,8 +265,10 @@ def indicators_url_args(world):
             "indicator_csv",
             "measurement_add",
             "indicator_history",
+            "indicator_spc_chart",
+            "rebase_add",
         )
-    }
+    } | {"indicators:rebase_delete": [*code, world["rebase"].pk]}
 
 
 @pytest.mark.parametrize(
@@ -271,6 +279,10 @@ def indicators_url_args(world):
         "/indicators/NO-SUCH/sparkline.svg",
         "/indicators/NO-SUCH/data.csv",
         "/indicators/NO-SUCH/record/",
+        "/indicators/NO-SUCH/spc.svg",
+        "/indicators/NO-SUCH/rebase/",
+        "/indicators/NO-SUCH/rebases/1/remove/",
+        "/indicators/P1-I1/rebases/999999/remove/",
     ],
 )
 def test_indicator_pages_for_things_that_do_not_exist_answer_404(client, world, operations, path):
@@ -284,3 +296,19 @@ def test_a_refusal_to_record_an_indicator_value_says_who_can(request, client, wo
     response = client.get(url_for("indicators:measurement_add", world))
     assert response.status_code == 403
     assert b"Only the workstream lead of the indicator&#x27;s priority" in response.content
+
+
+@pytest.mark.parametrize("role", ["board_member", "lead"])
+def test_a_refusal_to_rebase_an_indicator_says_who_can(request, client, world, role):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(url_for("indicators:rebase_add", world))
+    assert response.status_code == 403
+    assert b"Only the Operations Group and administrators can rebase" in response.content
+
+
+def test_a_rebase_of_another_indicator_cannot_be_removed_through_this_one(client, world, operations):
+    other = RebaseFactory(indicator=IndicatorFactory(code="P9-I9"))
+    client.force_login(operations)
+    url = reverse("indicators:rebase_delete", args=[world["measured_indicator"].code, other.pk])
+    assert client.post(url, {"reason": "Wrong indicator"}).status_code == 404
+    assert other.__class__.objects.filter(pk=other.pk).exists()

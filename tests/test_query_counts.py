@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -169,15 +170,22 @@ def test_a_governance_page_stays_under_its_query_ceiling(
 
 # --- Indicators: the list, the dashboard and priority page beside it, an indicator's page ---------------
 def add_indicators(n):
-    """n indicators across priorities 1-5, each with a few values (some corrected)."""
-    from tests.factories import IndicatorFactory, MeasurementFactory
+    """n indicators across priorities 1-5, each with a few values (some corrected, some with enough for
+    SPC limits, some with an SPC rebase)."""
+    from tests.factories import IndicatorFactory, MeasurementFactory, RebaseFactory
 
     for i in range(n):
         indicator = IndicatorFactory(priority=PriorityFactory(number=(i % 5) + 1), owner=UserFactory())
-        for month in range(1 + i % 4):
-            MeasurementFactory(indicator=indicator, period_end=date(2025, month + 1, 28), value=20 + month)
+        for month in range(1 + i % 4 + (14 if i % 5 == 0 else 0)):
+            MeasurementFactory(
+                indicator=indicator,
+                period_end=date(2024, 1, 28) + timedelta(days=31 * month),
+                value=20 + month,
+            )
         if i % 3 == 0:
-            indicator.record_value(period_end=date(2025, 1, 28), value=30, note="Fixed", correct=True)
+            indicator.record_value(period_end=date(2024, 1, 28), value=30, note="Fixed", correct=True)
+        if i % 2 == 0:
+            RebaseFactory(indicator=indicator, starts_on=date(2024, 3, 1), recorded_by=UserFactory())
 
 
 INDICATOR_PAGES = [
@@ -195,10 +203,13 @@ def test_a_page_runs_the_same_number_of_queries_for_3_and_30_indicators(client, 
     client.force_login(operations)
     add_indicators(3)
     count_queries(client, url)
-    before = count_queries(client, url)
+    cache.clear()
+    cold = count_queries(client, url)  # indicator digests worked out from every value (indicators/digests.py)
+    before = count_queries(client, url)  # then read from the cache
 
     add_indicators(27)
 
+    assert count_queries(client, url) == cold  # the new values change the digests' key
     assert count_queries(client, url) == before
 
 
@@ -235,3 +246,104 @@ def test_the_indicator_page_runs_the_same_number_of_queries_for_1_and_20_values(
     )
 
     assert count_queries(client, url) == before
+
+
+def test_the_indicator_page_with_the_spc_chart_runs_the_same_number_of_queries_for_1_and_20_values(
+    client, operations
+):
+    from tests.factories import IndicatorFactory, MeasurementFactory, RebaseFactory
+
+    indicator = IndicatorFactory()
+    MeasurementFactory(indicator=indicator, period_end=date(2025, 1, 31))
+    client.force_login(operations)
+    url = indicator.get_absolute_url() + "?chart=spc"
+    count_queries(client, url)
+    before = count_queries(client, url)
+
+    for n in range(1, 20):
+        MeasurementFactory(indicator=indicator, period_end=date(2025, 1, 31) + timedelta(days=31 * n))
+    for n in range(3):
+        rebase = RebaseFactory(
+            indicator=indicator,
+            starts_on=date(2025, 5, 1) + timedelta(days=93 * n),
+            recorded_by=UserFactory(),
+        )
+    indicator.remove_rebase(rebase, by=UserFactory(), reason="Wrong date")
+
+    assert count_queries(client, url) == before
+
+
+def test_the_board_pack_runs_the_same_number_of_queries_for_3_and_30_indicators(client, operations, board):
+    """The pack's SPC summary reads each indicator's prefetched values and rebases: no query per row."""
+    from tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(group=board, date=date(2026, 12, 10))
+    url = reverse("governance:boardpack_preview", args=[meeting.pk])
+    client.force_login(operations)
+    add_indicators(3)
+    count_queries(client, url)
+    before = count_queries(client, url)
+
+    add_indicators(27)
+
+    assert count_queries(client, url) == before
+
+
+# --- What changed since the last meeting, and the board pack that includes it -----------------------------
+def add_plan_activity(n, today):
+    """n actions, each updated before and during the window (a status change), with its due date revised
+    in the window; every third with an indicator whose value is recorded, then corrected, in the window."""
+    from actions.models import Status
+    from tests.factories import IndicatorFactory
+
+    for i in range(n):
+        action = ActionFactory(priority=PriorityFactory(number=(i % 5) + 1), lead=UserFactory())
+        ProgressUpdateFactory(action=action, date=today - timedelta(days=40))
+        ProgressUpdateFactory(action=action, date=today - timedelta(days=5), status=Status.AT_RISK)
+        action.refresh_from_db()
+        action.save_details(
+            {
+                "revised_due_date": action.due_date + timedelta(days=60),
+                "revision_reason": "Recruitment slipped",
+            },
+            expected_version=action.version,
+        )
+        if i % 3 == 0:
+            indicator = IndicatorFactory(priority=action.priority, owner=UserFactory())
+            indicator.record_value(period_end=today - timedelta(days=31), value=40, by=UserFactory())
+            indicator.record_value(
+                period_end=today - timedelta(days=31), value=45, by=UserFactory(), correct=True, reason="Typo"
+            )
+
+
+PLAN_CHANGE_PAGES = [
+    lambda meeting: reverse("governance:meeting_changes", args=[meeting.pk]),
+    lambda meeting: reverse("governance:boardpack_preview", args=[meeting.pk]),
+]
+
+
+@pytest.mark.parametrize("page", PLAN_CHANGE_PAGES, ids=["changes", "board-pack"])
+def test_what_changed_and_the_board_pack_run_the_same_number_of_queries_for_3_and_30_changed_actions(
+    client, operations, board, page
+):
+    """plan_changes reads the window's updates and history, and one subquery per kind of 'before': never
+    a query per action, update, history row or indicator."""
+    from django.utils import timezone
+
+    from tests.factories import MeetingFactory
+
+    today = timezone.localdate()
+    MeetingFactory(group=board, date=today - timedelta(days=30))
+    meeting = MeetingFactory(group=board, date=today + timedelta(days=1))
+    url = page(meeting)
+    client.force_login(operations)
+    add_plan_activity(3, today)
+    count_queries(client, url)
+    before = count_queries(client, url)
+
+    add_plan_activity(27, today)
+
+    assert count_queries(client, url) == before
+    page = client.get(url).content.decode()
+    assert "Revised due dates (30)" in page and "Status changes (30)" in page
+    assert "Corrected indicator values (10)" in page

@@ -1,8 +1,10 @@
-"""Indicator components: status tags with their words, direction of travel, data freshness."""
+"""Indicator components: status tags with their words, direction of travel, data freshness, SPC verdicts."""
 
 from django import template
+from django.templatetags.static import static
 from django.utils.html import format_html
 
+from indicators.charts import static_svg_data_uri
 from indicators.models import OUTCOME_COLOURS, Outcome
 from indicators.status import DATA_OVERDUE, DATA_OVERDUE_COLOUR, STATUS_COLOURS, Travel
 from send_portal.templatetags.portal import tag_html
@@ -84,3 +86,32 @@ def outcome_tag(outcome):
     """What an uploaded row would do, as a tag: Add, Change, No change or Reject."""
     outcome = Outcome(outcome)
     return tag_html(outcome.label, OUTCOME_COLOURS[outcome])
+
+
+@register.simple_tag
+def spc_verdict(verdict, embed=False):
+    """An SPC variation or assurance verdict: the project's icon with its words beside it, visible on
+    screen and in print. On a page the icon is decorative (alt=""). `embed` is for the board pack: the icon
+    goes in as a data: URI, so a kept pack needs nothing from the portal, and it gets a short alt text,
+    because a tagged PDF (PDF/UA) requires one on every image (WeasyPrint cannot mark it as decoration)."""
+    src = static_svg_data_uri(verdict.icon) if embed else static(verdict.icon)
+    alt = f"{verdict.kind.capitalize()} icon" if embed else ""
+    return format_html(
+        '<span class="portal-verdict portal-verdict--{}"><img class="portal-verdict__icon" src="{}" alt="{}" '
+        'width="28" height="28"><span class="portal-verdict__text">{}</span></span>',
+        verdict.kind,
+        src,
+        alt,
+        verdict.label,
+    )
+
+
+@register.simple_tag
+def spc_marker(row):
+    """The chart's marker for one value (same shape and colour), hidden from screen readers, which read the
+    explanation beside it."""
+    return format_html(
+        '<span class="portal-spc-marker portal-spc-marker--{}" aria-hidden="true">{}</span>',
+        row.kind,
+        row.symbol,
+    )

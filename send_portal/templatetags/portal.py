@@ -32,3 +32,15 @@ def action_flags(action, today=None):
 def minutes(duration):
     """A timedelta as whole minutes, e.g. 30."""
     return int(duration.total_seconds() // 60)
+
+
+@register.filter
+def td_class(column):
+    """' classes' for a django-tables2 column's data cells (from its attrs td class), worked out once per
+    column of a table: BoundColumn.attrs rebuilds every attribute dict on each read, which made it the
+    costliest part of a cell. Our tables set static td classes only (no callables of the record)."""
+    cached = column.__dict__.get("_portal_td_class")
+    if cached is None:
+        name = column.attrs["td"].get("class")
+        cached = column.__dict__["_portal_td_class"] = f" {name}" if name else ""
+    return cached

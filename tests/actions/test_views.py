@@ -392,3 +392,32 @@ def test_the_history_page_records_status_changes_from_progress_updates(client, l
     content = client.get(reverse("actions:action_history", args=[action.ref])).content.decode()
 
     assert "Not started" in content and "At risk" in content
+
+
+def test_the_priority_page_shows_its_actions_25_to_a_page(client, board_member, priority):
+    ActionFactory.create_batch(26, priority=priority)
+    client.force_login(board_member)
+    url = reverse("actions:priority_detail", args=[priority.number])
+
+    first, second = client.get(url), client.get(url + "?page=2")
+
+    assert len(first.context["table"].page.object_list) == 25
+    assert "Showing 1 to 25 of 26." in first.content.decode()
+    assert len(second.context["table"].page.object_list) == 1
+
+
+def test_a_sort_key_naming_no_column_is_ignored(client, board_member, action):
+    client.force_login(board_member)
+
+    response = client.get(reverse("actions:action_list") + "?sort=.")  # found by the hostile-input test
+
+    assert response.status_code == 200
+
+
+def test_a_search_longer_than_200_characters_shows_the_filter_error(client, board_member, action):
+    client.force_login(board_member)
+
+    response = client.get(reverse("actions:action_list"), {"q": "x" * 201})  # SQLite refused a huge one
+
+    assert response.status_code == 200
+    assert "Enter 200 characters or fewer to search" in response.content.decode()

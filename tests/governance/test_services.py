@@ -236,3 +236,20 @@ def test_the_pdf_of_the_demo_board_meeting_has_every_section(operations):
     assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]  # a tagged PDF
     metadata = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
     assert b'pdfuaid:part="1"' in metadata  # it declares PDF/UA-1
+
+
+def test_a_board_pack_shows_in_full_only_the_indicators_to_look_at_first(settings, monkeypatch):
+    """Every indicator is in the summary table; past the cap, a pack of charts would run to hundreds of
+    pages. (The cap is lowered here to keep the test quick.)"""
+    from governance import services
+
+    monkeypatch.setattr(services, "PACK_INDICATORS_IN_FULL", 2)
+    for n in range(3):
+        MeasurementFactory(indicator=IndicatorFactory(code=f"P1-I{n}"), period_end=date(2025, 1, 31))
+    meeting = MeetingFactory(group=GroupFactory(board=True))
+
+    context = services.board_pack_context(meeting)
+
+    assert len(context["indicators"]) == 2
+    assert len(context["where_to_look"]) == 3
+    assert context["indicators_not_in_full"] == 1

@@ -431,3 +431,15 @@ def test_the_calendar_page_shows_the_persons_own_link(client, board_member):
 
     feed = CalendarFeed.objects.get(user=board_member)
     assert f"/meetings/calendar/{feed.token}.ics" in response.content.decode()
+
+
+def test_a_groups_page_shows_its_first_25_open_actions_and_links_to_the_rest(client, board_member, meeting):
+    MeetingActionFactory.create_batch(26, meeting=meeting)
+    client.force_login(board_member)
+
+    response = client.get(reverse("governance:group_detail", args=[meeting.group.slug]))
+
+    page = response.content.decode()
+    assert len(response.context["open_actions"]) == 25
+    assert "Open actions (26)" in page
+    assert f"?group={meeting.group.slug}&amp;status=open" in page and "See all 26 open actions" in page
