@@ -30,7 +30,7 @@ PASSWORD=load-test-password-$$
 
 echo "== Preparing: migrate, demo plan, scale x10, static files"
 $PY manage.py migrate -v0
-$PY manage.py load_plan -v0 >/dev/null
+$PY manage.py load_plan --demo-users --password "$PASSWORD" >/dev/null
 $PY manage.py scale_plan --factor 10 --seed 1 --users-password "$PASSWORD" >/dev/null
 $PY manage.py collectstatic --noinput -v0
 $PY manage.py shell -v0 -c "
@@ -48,10 +48,6 @@ refs = list(Action.objects.values_list('ref', flat=True))
 json.dump({'password': '$PASSWORD', 'board': board, 'lead': leads, 'refs': refs}, open('$LOAD_USERS', 'w'))
 print(len(board), 'board members,', len(leads), 'leads,', len(refs), 'actions')
 "
-$PY manage.py shell -v0 -c "
-from send_portal.models import User
-for u in User.objects.all(): u.set_password('$PASSWORD'); u.save(update_fields=['password'])
-" # the demo people too, so every name in the users file signs in
 
 .venv/bin/gunicorn send_portal.wsgi --bind 127.0.0.1:$PORT --workers 3 --access-logfile "$OUT/access.log" \
     --error-logfile "$OUT/gunicorn.log" --timeout 30 &
@@ -88,13 +84,16 @@ run() {  # $1: name
 run steady
 
 echo "== Fault: PostgreSQL $PG_VERSION/$PG_NAME stopped for 10 s, 20 s into the run"
+FAULT_LOG="$OUT/fault.log"
 (
     sleep 20
     pg_ctlcluster "$PG_VERSION" "$PG_NAME" stop -m fast && echo "$(date +%T) PostgreSQL stopped"
     sleep 10
     pg_ctlcluster "$PG_VERSION" "$PG_NAME" start && echo "$(date +%T) PostgreSQL started"
-) &
+) > "$FAULT_LOG" 2>&1 &
+FAULT=$!
 run outage
-wait
+wait $FAULT
+cat "$FAULT_LOG"
 echo "503 answers during the outage: $(awk '$9 == 503' "$OUT/access.log" | wc -l); 500 answers in all: $(awk '$9 == 500' "$OUT/access.log" | wc -l)"
 curl -s -o /dev/null -w "after the outage /health/ answers %{http_code}\n" "http://127.0.0.1:$PORT/health/"
