@@ -28,6 +28,11 @@ class Unit(models.TextChoices):
     DAYS = "days", "Days"
 
 
+# A value for a period before this is a typing mistake (e.g. 0001-01-01); it would also break the charts,
+# whose date axis cannot reach before year 1.
+EARLIEST_PERIOD_END = date(2000, 1, 1)
+EARLIEST_PERIOD_END_MESSAGE = "Enter a period end on or after 1 January 2000"
+
 UNIT_SUFFIX = {Unit.PERCENT: "%", Unit.COUNT: "", Unit.WEEKS: " weeks", Unit.DAYS: " days"}
 
 
@@ -464,6 +469,8 @@ class Indicator(TimeStampedModel):
             raise ValidationError(
                 {"period_end": "The period must have ended: enter a period end date that is today or earlier"}
             )
+        if period_end < EARLIEST_PERIOD_END:
+            raise ValidationError({"period_end": EARLIEST_PERIOD_END_MESSAGE})
         with transaction.atomic():
             measurement = self.measurements.select_for_update().filter(period_end=period_end).first()
             if measurement is None:

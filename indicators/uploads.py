@@ -36,7 +36,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from indicators.models import Indicator, Measurement, Outcome
+from indicators.models import (
+    EARLIEST_PERIOD_END,
+    EARLIEST_PERIOD_END_MESSAGE,
+    Indicator,
+    Measurement,
+    Outcome,
+)
 
 MAX_BYTES = 1024 * 1024
 MAX_SIZE = "1 MB"
@@ -270,12 +276,15 @@ def _check(row, indicators, recordable, recorded, seen, today):
         return Outcome.REJECTED, "Enter the period end as a date, for example 31/01/2026 or 2026-01-31."
     if row.period_end > today:
         return Outcome.REJECTED, f"The period ending {row.period_end:%-d %B %Y} has not ended yet."
+    if row.period_end < EARLIEST_PERIOD_END:
+        return Outcome.REJECTED, f"{EARLIEST_PERIOD_END_MESSAGE}."
     if not row.value_text:
         return Outcome.REJECTED, "Enter the value."
     row.value = parse_value(row.value_text)
     if row.value is None:
         return Outcome.REJECTED, "Enter the value as a number, for example 42 or 17.5."
-    if row.value != row.value.quantize(Decimal("0.001")) or abs(row.value) >= Decimal("1e9"):
+    # Size first: quantizing a value of 1e100 or more to 3 places raises InvalidOperation.
+    if abs(row.value) >= Decimal("1e9") or row.value != row.value.quantize(Decimal("0.001")):
         return Outcome.REJECTED, "Give the value with no more than 3 decimal places and under a billion."
     try:
         row.indicator.validate_value(row.value)

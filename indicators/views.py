@@ -179,7 +179,10 @@ def measurement_add(request, code):
 
 def _correction_initial(indicator, query):
     """?period_end=2026-01-31 opens the form to correct that period's value."""
-    period_end = parse_date(query.get("period_end") or "") if query.get("period_end") else None
+    try:
+        period_end = parse_date(query.get("period_end") or "")
+    except ValueError:  # well formed but not a real date, e.g. 2026-02-30
+        period_end = None
     existing = indicator.measurements.filter(period_end=period_end).first() if period_end else None
     if existing is None:
         return {}

@@ -116,6 +116,22 @@ def test_each_bad_row_is_rejected_with_its_reason(client, lead, own, others):
     ]
 
 
+def test_a_value_of_a_googol_is_rejected_as_too_big(client, lead, own):
+    """Found by tests/test_hostile_input_more.py: '1e100' raised InvalidOperation (a 500) when quantized."""
+    client.force_login(lead)
+    response = upload(client, HEADER + "P1-I1,31/07/2025,1e100,\nP1-I1,31/08/2025,-1E+30,\n")
+    assert response.status_code == 200
+    reason = "Give the value with no more than 3 decimal places and under a billion."
+    assert outcomes(response) == [(2, Outcome.REJECTED, reason), (3, Outcome.REJECTED, reason)]
+
+
+def test_a_period_end_before_2000_is_rejected(client, lead, own):
+    """Found by tests/test_hostile_input_more.py: a value for 0001-01-01 broke the indicator's charts."""
+    client.force_login(lead)
+    response = upload(client, HEADER + "P1-I1,0001-01-01,10,\n")
+    assert outcomes(response) == [(2, Outcome.REJECTED, "Enter a period end on or after 1 January 2000.")]
+
+
 def test_confirming_a_file_with_bad_rows_saves_only_the_good_ones(client, lead, own, others):
     client.force_login(lead)
     preview = upload(client, HEADER + "P2-I1,31/07/2025,10,\nP1-I1,31/07/2025,30,\nP1-I1,31/08/2025,x,\n")

@@ -225,3 +225,21 @@ def test_the_correct_link_opens_the_form_with_the_recorded_value(client, lead, o
     response = client.get(reverse("indicators:measurement_add", args=["P1-I1"]), {"period_end": "2025-06-30"})
     form = response.context["form"]
     assert (form.initial["value"], form.initial["correct"]) == (21, True)
+
+
+def test_a_period_end_in_year_one_is_refused_and_the_charts_still_draw(client, lead, off_track):
+    """Found by tests/test_hostile_input_more.py: a value saved for 0001-01-01 made the trajectory chart
+    raise ValueError (a 500): matplotlib's date axis cannot reach before year 1."""
+    client.force_login(lead)
+    response = record(client, off_track, period_end="0001-01-01", value="20")
+    assert response.status_code == 200
+    assert response.context["form"].errors["period_end"] == ["Enter a period end on or after 1 January 2000"]
+    assert client.get(reverse("indicators:indicator_chart", args=["P1-I1"])).status_code == 200
+
+
+def test_a_correct_link_with_an_impossible_date_opens_an_empty_form(client, lead, off_track):
+    """Found by tests/test_hostile_input_more.py: ?period_end=2025-02-30 raised ValueError (a 500)."""
+    client.force_login(lead)
+    response = client.get(reverse("indicators:measurement_add", args=["P1-I1"]), {"period_end": "2025-02-30"})
+    assert response.status_code == 200
+    assert "value" not in response.context["form"].initial
