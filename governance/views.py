@@ -475,7 +475,9 @@ def meeting_history(request, pk):
     """Who changed this meeting, its agenda, minutes, decisions and action log, when, old → new."""
     meeting = get_permitted(request.user, Meeting, "governance.view_meeting", pk=pk)
     entries = merged(
-        changes_from_history(Meeting, meeting.history.all(), subject=lambda record: "Meeting details and minutes"),
+        changes_from_history(
+            Meeting, meeting.history.all(), subject=lambda record: "Meeting details and minutes"
+        ),
         changes_from_history(
             AgendaItem,
             AgendaItem.history.filter(meeting_id=meeting.pk),
