@@ -5,6 +5,7 @@ the charts."""
 import csv
 import hashlib
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -32,10 +33,13 @@ CORRECTION_REASON = "Corrected in the portal"
 # A chart opened on its own (e.g. "open image in new tab") is its own document: matplotlib styles it with
 # `style` attributes, which the site-wide policy blocks. It runs no script and loads nothing.
 SVG_CSP = {"default-src": [CSP.NONE], "style-src": [CSP.UNSAFE_INLINE], "frame-ancestors": [CSP.NONE]}
-# Which chart an indicator page shows: chosen with ?chart=, then remembered in the session for every
-# indicator page (links, so it works without JavaScript).
+# Which chart an indicator page shows: chosen with ?chart= (links, so it works without JavaScript), then
+# remembered for every indicator page in a cookie of its own. Not in the session: every request saves the
+# session (to extend it), so a chart image still loading from the page before would write the old choice
+# back over the new one.
 CHART_CHOICES = (charts.TRAJECTORY, charts.SPC)
-CHART_SESSION_KEY = "indicator_chart"
+CHART_COOKIE = "indicator_chart"
+CHART_COOKIE_AGE = 365 * 24 * 60 * 60
 
 
 class IndicatorListView(ObjectListView):
@@ -60,7 +64,8 @@ def indicator_detail(request, code):
     indicator = get_permitted(
         request.user, Indicator, "indicators.view_indicator", Indicator.objects.for_detail(), code=code
     )
-    return render(
+    chart = chosen_chart(request)
+    response = render(
         request,
         "indicators/indicator_detail.html",
         {
@@ -68,23 +73,31 @@ def indicator_detail(request, code):
             "corrections": indicator.corrections(),
             "can_record": request.user.has_perm("indicators.add_measurement", indicator),
             "can_escalate": request.user.has_perm("governance.add_escalation", indicator),
-            "chart": chosen_chart(request),
+            "chart": chart,
             "removed_rebases": indicator.removed_rebases(),
             "can_rebase": request.user.has_perm("indicators.add_rebase", indicator),
             "can_remove_rebase": request.user.has_perm("indicators.delete_rebase", indicator),
         },
     )
+    if request.GET.get("chart") == chart != request.COOKIES.get(CHART_COOKIE):  # a new choice
+        response.set_cookie(
+            CHART_COOKIE,
+            chart,
+            max_age=CHART_COOKIE_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
 
 
 def chosen_chart(request):
-    """'trajectory' or 'spc': the chart asked for with ?chart=, remembered for the person's next indicator
-    pages; otherwise the one they chose last, and the trajectory chart until they choose."""
+    """'trajectory' or 'spc': the chart asked for with ?chart=; otherwise the one the person chose last,
+    and the trajectory chart until they choose."""
     asked = request.GET.get("chart")
     if asked in CHART_CHOICES:
-        if request.session.get(CHART_SESSION_KEY) != asked:
-            request.session[CHART_SESSION_KEY] = asked
         return asked
-    remembered = request.session.get(CHART_SESSION_KEY)
+    remembered = request.COOKIES.get(CHART_COOKIE)
     return remembered if remembered in CHART_CHOICES else charts.TRAJECTORY
 
 

@@ -60,8 +60,10 @@ def test_the_operations_group_reads_and_rebases_an_spc_chart(page, live_server, 
     assert_accessible(page)
 
     page.get_by_role("link", name="Against the trajectory").click()
-    expect(page.get_by_role("table", name="Values")).to_be_visible()
+    expect(page.get_by_role("table", name="Values", exact=True)).to_be_visible()
     page.get_by_role("link", name="Statistical process control (SPC)").click()
+    # Wait for that page: it is the answer to it that remembers the choice in the session.
+    expect(page.get_by_role("table", name="Values and their SPC verdicts")).to_be_visible()
 
     # The choice is remembered on the next indicator's page, which has too few values for limits.
     page.goto(live_server.url + young.get_absolute_url())

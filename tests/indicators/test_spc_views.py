@@ -350,3 +350,31 @@ def test_the_how_to_read_page_explains_every_icon_and_every_difference(client, l
     for ours, theirs in spc.DIFFERENCES_FROM_GUIDANCE:
         assert escape(ours) in page and escape(theirs) in page
     assert "NHSRplotthedots" in page
+
+
+def test_the_chosen_chart_survives_a_slower_request_that_saves_the_old_session(
+    client, board_member, improving, young
+):
+    """Every request saves the session to extend it, so a chart image still loading from the page before
+    writes the session as it was when that request began. The choice must not be kept there."""
+    client.force_login(board_member)
+    before = dict(client.session.items())
+
+    client.get(improving.get_absolute_url() + "?chart=spc")
+    session = client.session
+    session.clear()
+    session.update(before)  # what the slower request saves, after the choice
+    session.save()
+
+    assert spc_url(young) in client.get(young.get_absolute_url()).content.decode()
+
+
+def test_the_chart_choice_cookie_is_set_only_when_the_person_chooses(client, board_member, improving):
+    client.force_login(board_member)
+
+    assert "indicator_chart" not in client.get(improving.get_absolute_url()).cookies
+    cookie = client.get(improving.get_absolute_url() + "?chart=spc").cookies["indicator_chart"]
+
+    assert cookie.value == "spc"
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert "indicator_chart" not in client.get(improving.get_absolute_url() + "?chart=spc").cookies
