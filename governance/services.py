@@ -17,7 +17,7 @@ from datetime import date, datetime
 from datetime import time as clock
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Case, OuterRef, Q, Subquery, When
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -31,8 +31,8 @@ from governance.models import (
     MeetingActionStatus,
 )
 from indicators.charts import TRAJECTORY, cached_chart_svg, svg_data_uri
+from indicators.digests import SHOWN, overview, plan_digests
 from indicators.models import Indicator, Measurement, Provenance
-from indicators.spc_reading import where_to_look
 from indicators.status import IndicatorStatus
 
 
@@ -319,10 +319,13 @@ def indicator_status_on(indicator, day):
 
 
 # --- The board pack ------------------------------------------------------------------------------------
-# Indicators shown in full (chart and values) in a pack: those the Board should look at first. Every
-# indicator is in the pack's summary table; past this many, a pack of charts would run to hundreds of pages
-# and minutes of rendering. The demo plan has 20 indicators, so its pack shows every one in full.
-PACK_INDICATORS_IN_FULL = 20
+# A pack is an exception report the Board can read before it meets, so its length is bounded whatever the
+# size of the plan: every count in it covers the whole plan, but past these numbers the lists name the most
+# serious first and say how many more there are and where to find them in the portal. Lancashire's plan
+# (27 actions needing attention, 20 indicators) fits in full.
+PACK_ACTIONS_IN_FULL = 40  # actions at risk, off track or overdue, with their latest narrative
+PACK_INDICATORS_IN_SUMMARY = SHOWN  # "where should the Board look": as on the dashboard
+PACK_INDICATORS_IN_FULL = 20  # with chart and values: the first of those the Board should look at
 
 
 def latest_update_fields():
@@ -339,16 +342,15 @@ def board_pack_context(meeting, *, generated_by=None, generated_at=None, today=N
     """Everything the board pack shows for `meeting`, read from live data now."""
     today = today or timezone.localdate()
     meeting = Meeting.objects.select_related("group__chair").get(pk=meeting.pk)
-    every_indicator = list(Indicator.objects.for_table().with_spc())
-    looked_at = where_to_look(every_indicator)  # SPC, from prefetched data
-    in_full = {indicator.pk for indicator in looked_at[:PACK_INDICATORS_IN_FULL]}
-    indicators = board_pack_indicators([i for i in every_indicator if i.pk in in_full])
+    # Counts and ranking from every indicator's cached digest; only those shown are read in full.
+    indicator_overview = overview(plan_digests(today), shown=0, looked_at=PACK_INDICATORS_IN_SUMMARY)
+    looked_at = indicator_overview.where_to_look
+    in_full = looked_at[:PACK_INDICATORS_IN_FULL]
+    plan_order = {digest.pk: position for position, digest in enumerate(indicator_overview.digests)}
+    indicators = board_pack_indicators(sorted(in_full, key=lambda indicator: plan_order[indicator.pk]))
     plan = Plan.current()
-    needs_attention = (
-        Action.objects.for_table()
-        .filter(Q(status__in=NEEDS_MITIGATION) | overdue_condition(today))
-        .annotate(**latest_update_fields())
-    )
+    needs_attention = actions_needing_attention(today)
+    shown, count = list(needs_attention[:PACK_ACTIONS_IN_FULL]), needs_attention.count()
     return {
         "meeting": meeting,
         "generated_at": generated_at or timezone.now(),
@@ -356,10 +358,12 @@ def board_pack_context(meeting, *, generated_by=None, generated_at=None, today=N
         "today": today,
         "agenda": meeting.agenda_items.select_related("priority", "presenter").prefetch_related("actions"),
         "priorities": Priority.objects.with_action_counts(today),
-        "needs_attention": needs_attention,
+        "needs_attention": shown,
+        "needs_attention_count": count,
+        "needs_attention_not_shown": count - len(shown),
         "statuses": list(Status),
         "indicators": indicators,  # in full: the PACK_INDICATORS_IN_FULL to look at first, plan order
-        "indicators_not_in_full": len(every_indicator) - len(indicators),
+        "indicator_overview": indicator_overview,  # counts over every indicator
         "where_to_look": looked_at,
         "partnership_name": settings.PARTNERSHIP_NAME,
         "is_demonstration": bool(plan and plan.is_demonstration),
@@ -371,6 +375,21 @@ def board_pack_context(meeting, *, generated_by=None, generated_at=None, today=N
         "decisions": meeting.decisions.select_related("agenda_item"),
         "open_status": MeetingActionStatus.OPEN,
     }
+
+
+def actions_needing_attention(today):
+    """Actions at risk, off track or overdue, the most serious first: off track, then overdue (longest
+    first), then at risk; each with its latest update's narrative."""
+    overdue = overdue_condition(today)
+    return (
+        Action.objects.for_table()
+        .filter(Q(status__in=NEEDS_MITIGATION) | overdue)
+        .annotate(
+            severity=Case(When(status=Status.OFF_TRACK, then=0), When(overdue, then=1), default=2),
+            **latest_update_fields(),
+        )
+        .order_by("severity", "current_due", "ref_sort", "pk")
+    )
 
 
 def board_pack_indicators(indicators):

@@ -2,7 +2,7 @@
 unchanged once generated, and a PDF with every section for the demo Board meeting."""
 
 import io
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -252,4 +252,46 @@ def test_a_board_pack_shows_in_full_only_the_indicators_to_look_at_first(setting
 
     assert len(context["indicators"]) == 2
     assert len(context["where_to_look"]) == 3
-    assert context["indicators_not_in_full"] == 1
+    assert context["indicator_overview"].count == 3
+
+
+def test_a_board_pack_lists_the_most_serious_actions_first_and_says_how_many_more(monkeypatch):
+    """Off track, then overdue (the longest first), then at risk; past the cap, the pack says how many
+    more there are and links to them in the portal, and its count covers them all."""
+    from governance import services
+
+    monkeypatch.setattr(services, "PACK_ACTIONS_IN_FULL", 3)
+    today = timezone.localdate()
+    at_risk = ActionFactory(ref="P1.1")
+    ProgressUpdateFactory(action=at_risk, status=Status.AT_RISK, mitigation="Extra staff")
+    ActionFactory(ref="P1.2", due_date=today - timedelta(days=2))
+    ActionFactory(ref="P1.3", start_date=today - timedelta(days=90), due_date=today - timedelta(days=40))
+    off_track = ActionFactory(ref="P1.4")
+    ProgressUpdateFactory(action=off_track, status=Status.OFF_TRACK, mitigation="Recovery plan")
+    ActionFactory(ref="P1.5")  # on track, not overdue: not listed
+    meeting = MeetingFactory(group=GroupFactory(board=True))
+
+    context = services.board_pack_context(meeting, today=today)
+    html = services.render_board_pack_html(meeting, today=today)
+
+    assert [action.ref for action in context["needs_attention"]] == ["P1.4", "P1.3", "P1.2"]
+    assert context["needs_attention_count"] == 4
+    assert "3. Actions at risk, off track or overdue (4)" in html
+    assert "This pack shows the 3 most serious; the other 1 are in the portal" in html
+    assert reverse("actions:action_list") + "?overdue=on" in html
+
+
+def test_a_board_pack_ranks_every_indicator_but_lists_only_the_first_and_counts_the_rest(monkeypatch):
+    from governance import services
+
+    monkeypatch.setattr(services, "PACK_INDICATORS_IN_SUMMARY", 2)
+    monkeypatch.setattr(services, "PACK_INDICATORS_IN_FULL", 1)
+    for n in range(3):
+        MeasurementFactory(indicator=IndicatorFactory(code=f"P1-I{n}"), period_end=date(2025, 1, 31))
+    meeting = MeetingFactory(group=GroupFactory(board=True))
+
+    html = services.render_board_pack_html(meeting)
+
+    assert "The 2 of the plan's 3 indicators to look at first" in html
+    assert "The plan has 3 indicators: " in html
+    assert html.count('class="pack-indicator"') == 1
