@@ -28,6 +28,7 @@ import base64
 import functools
 import hashlib
 import io
+import math
 from pathlib import Path
 
 import matplotlib
@@ -37,6 +38,8 @@ from django.db.models import Count, Max
 from matplotlib import dates as mdates
 from matplotlib import ticker
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import text_to_path
 
 from indicators.models import Unit
 from indicators.spc_reading import MARKERS
@@ -44,7 +47,7 @@ from indicators.spc_reading import MARKERS
 TRAJECTORY = "trajectory"
 SPARKLINE = "sparkline"
 SPC = "spc"
-CHART_VERSION = 2  # bump when the drawing changes, so cached charts are redrawn
+CHART_VERSION = 3  # bump when the drawing changes, so cached charts are redrawn
 CACHE_SECONDS = 7 * 24 * 60 * 60  # keys change when the data do; this only lets unused charts expire
 
 # GOV.UK Frontend colours.
@@ -57,12 +60,15 @@ LIGHT_YELLOW = "#fff7bf"
 LIGHT_GREY = "#8b9499"
 PURPLE = "#4c2c92"
 
+FIGURE_SIZE = (8, 4.2)  # inches; the SVG scales to the width of its <img>
+FONT_POINTS = 10
+EDGE = 4  # points of white space at the edge of a chart
 RC = {
     "svg.fonttype": "none",  # text stays text: smaller, selectable, searchable
     "svg.hashsalt": "send-portal",  # stable element ids, so the output is byte-identical between runs
     "font.family": "sans-serif",
     "font.sans-serif": ["Liberation Sans", "Arial", "Helvetica", "DejaVu Sans"],
-    "font.size": 10,
+    "font.size": FONT_POINTS,
     "axes.edgecolor": DARK_GREY,
     "axes.labelcolor": BLACK,
     "xtick.color": BLACK,
@@ -114,7 +120,7 @@ def trajectory_figure(indicator, measurements):
     sign = -1 if indicator.lower_is_better else 1
     tolerance = float(indicator.tolerance_value)
 
-    figure = Figure(figsize=(8, 4.2), layout="constrained")
+    figure = Figure(figsize=FIGURE_SIZE)
     axes = figure.add_subplot()
 
     line_dates, line_values = _trajectory_points(indicator, first, last)
@@ -184,7 +190,7 @@ def trajectory_figure(indicator, measurements):
     axes.grid(axis="y", color=MID_GREY, linewidth=0.5)
     axes.set_axisbelow(True)
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, frameon=False)
+    _place(figure, axes, latest=indicator.format_value(measurements[-1].value) if measurements else "")
     return figure
 
 
@@ -217,7 +223,7 @@ def spc_chart_svg(indicator, reading):
 
 def spc_figure(indicator, reading):
     """The matplotlib Figure behind spc_chart_svg(); call that inside matplotlib.rc_context(RC)."""
-    figure = Figure(figsize=(8, 4.2), layout="constrained")
+    figure = Figure(figsize=FIGURE_SIZE)
     axes = figure.add_subplot()
     rows = reading.rows
     dates = [row.measurement.period_end for row in rows]
@@ -301,9 +307,45 @@ def spc_figure(indicator, reading):
     axes.grid(axis="y", color=MID_GREY, linewidth=0.5)
     axes.set_axisbelow(True)
     axes.spines[["top", "right"]].set_visible(False)
-    if rows:
-        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, frameon=False)
+    _place(figure, axes, latest=indicator.format_value(rows[-1].measurement.value) if rows else "")
     return figure
+
+
+def _place(figure, axes, latest):
+    """Leave room around the axes for the value axis's label and tick labels, the two-line dates, the
+    latest value's label and the legend (below, three to a row), measured from their text. Matplotlib's
+    constrained layout would find the same room by drawing the chart twice more: half a chart's time."""
+    handles, labels = axes.get_legend_handles_labels()
+    rows = math.ceil(len(labels) / 3)
+    ticks = [tick for tick in axes.get_yticks() if axes.get_ylim()[0] <= tick <= axes.get_ylim()[1]]
+    widest = max(
+        (_text_width(label) for label in axes.yaxis.get_major_formatter().format_ticks(ticks)), default=0
+    )
+    size = FONT_POINTS * 1.2  # a line of text
+    left = EDGE + size + 4 + widest + 7  # edge, axis label, its pad, tick labels, tick and its pad
+    right = EDGE + 6 + _text_width(latest, bold=True)  # the latest value's label may stand past the last date
+    top = EDGE + size / 2 + 6  # the top tick label, and the latest value's label above its point
+    dates = 2 * size + 7  # the two-line dates under their ticks
+    legend = rows * (size + FONT_POINTS * 0.5) + FONT_POINTS if rows else 0
+    bottom = EDGE + dates + legend
+    width, height = (inches * 72 for inches in FIGURE_SIZE)
+    figure.subplots_adjust(
+        left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height
+    )
+    if rows:
+        figure.legend(
+            handles, labels, loc="lower center", bbox_to_anchor=(0.5, EDGE / height), ncol=3, frameon=False
+        )
+
+
+def _text_width(text, bold=False):
+    """The width of `text` in points, in the charts' font."""
+    if not text:
+        return 0
+    font = FontProperties(family=RC["font.family"], size=FONT_POINTS, weight="bold" if bold else "normal")
+    with matplotlib.rc_context(RC):
+        width, _, _ = text_to_path.get_text_width_height_descent(text, font, ismath=False)
+    return width
 
 
 def _draw_group_lines(axes, groups, dates):

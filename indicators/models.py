@@ -195,7 +195,7 @@ class Indicator(TimeStampedModel):
         """A value with its unit, e.g. '17.5%' or '1,801'."""
         if value is None:
             return ""
-        value = Decimal(value).normalize()
+        value = Decimal(str(value) if isinstance(value, float) else value).normalize()
         text = f"{value:,f}" if value != value.to_integral() else f"{int(value):,}"
         return f"{text}{UNIT_SUFFIX[Unit(self.unit)]}"
 

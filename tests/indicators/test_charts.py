@@ -190,3 +190,39 @@ def test_a_chart_opened_on_its_own_may_use_its_inline_styles_but_run_nothing(cli
     ]
     assert "default-src 'none'" in policy and "style-src 'unsafe-inline'" in policy
     assert "script-src" not in policy
+
+
+@pytest.mark.parametrize(
+    ("unit", "values", "target"),
+    [
+        (Unit.COUNT, [1_250_000, 2_400_000, 3_999_999], 4_000_000),  # wide tick labels and latest value
+        (Unit.PERCENT, [12.5, 99.5, 100], 95),  # the latest value at the top of the axis
+        (Unit.WEEKS, [], 10),  # no values: no latest value's label
+    ],
+)
+@pytest.mark.parametrize("kind", [charts.TRAJECTORY, charts.SPC])
+def test_every_text_and_the_legend_fit_inside_the_chart(db, unit, values, target, kind):
+    """The margins are worked out from the text, not by matplotlib's layout: nothing may be cut off."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    indicator = IndicatorFactory(unit=unit, baseline_value=values[0] if values else 1, target_value=target)
+    for month, value in enumerate(values, start=1):
+        MeasurementFactory(indicator=indicator, period_end=date(2025, month, 28), value=value)
+    indicator = Indicator.objects.with_spc().get(pk=indicator.pk)
+    with matplotlib.rc_context(charts.RC):
+        if kind == charts.TRAJECTORY:
+            figure = charts.trajectory_figure(indicator, indicator.measurements.all())
+        else:
+            figure = charts.spc_figure(indicator, indicator.spc)
+        renderer = FigureCanvasAgg(figure).get_renderer()
+        drawn = [
+            figure.axes[0].get_tightbbox(renderer),
+            *(legend.get_window_extent(renderer) for legend in figure.legends),
+        ]
+
+    page = figure.bbox
+    for box in drawn:
+        assert page.x0 <= box.x0 and box.x1 <= page.x1 and page.y0 <= box.y0 and box.y1 <= page.y1, (
+            box,
+            page,
+        )

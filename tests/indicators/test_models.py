@@ -66,6 +66,8 @@ def test_the_target_date_must_follow_the_baseline_date():
         (Unit.PERCENT, Decimal("17.500"), "17.5%"),
         (Unit.COUNT, Decimal("1801.000"), "1,801"),
         (Unit.WEEKS, Decimal("104"), "104 weeks"),
+        (Unit.PERCENT, 62.3, "62.3%"),  # a float, e.g. an SPC target: its shortest form, not 62.29999...
+        (Unit.COUNT, 1801.0, "1,801"),
     ],
 )
 def test_values_are_shown_with_their_unit(unit, value, text):

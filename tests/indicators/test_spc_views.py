@@ -157,8 +157,8 @@ def test_an_indicator_with_no_values_has_an_spc_chart_that_says_so(client, board
 # --- The chart itself -------------------------------------------------------------------------------------
 def legend(indicator, reading):
     with matplotlib.rc_context(charts.RC):
-        axes = charts.spc_figure(indicator, reading).axes[0]
-    return [text.get_text() for text in axes.get_legend().get_texts()]
+        figure = charts.spc_figure(indicator, reading)
+    return [text.get_text() for text in figure.legends[0].get_texts()]
 
 
 def test_the_chart_marks_each_kind_of_value_with_its_own_shape():
