@@ -11,7 +11,7 @@ from actions.forms import ActionForm, ProgressUpdateForm
 from actions.models import Action, Priority, ProgressUpdate, StaleEdit
 from actions.tables import ActionTable
 from send_portal.history import history_entries
-from send_portal.views import ObjectListView, get_permitted
+from send_portal.views import ObjectListView, get_permitted, keep_input
 
 DUE_SOON_DAYS = 28
 
@@ -112,7 +112,7 @@ def progressupdate_add(request, ref):
         except StaleEdit as stale:
             conflict = stale.current.changes_since(form.cleaned_data["version"]) or {}
             action = stale.current
-            form = _keep_input(ProgressUpdateForm, request, action.version)
+            form = keep_input(ProgressUpdateForm, request, action.version)
         else:
             messages.success(
                 request, f"Your update on {action.ref} is saved: it is now {action.get_status_display()}."
@@ -134,7 +134,7 @@ def action_edit(request, ref):
         except StaleEdit as stale:
             conflict = stale.current.changes_since(form.cleaned_data["version"]) or {}
             action = stale.current
-            form = _keep_input(ActionForm, request, action.version, instance=action)
+            form = keep_input(ActionForm, request, action.version, instance=action)
         else:
             messages.success(request, f"The details of {action.ref} are saved.")
             return redirect(action)
@@ -162,13 +162,3 @@ def evidence_download(request, ref, pk):
     return FileResponse(
         handle, as_attachment=True, filename=update.evidence_name or update.evidence_file.name
     )
-
-
-def _keep_input(form_class, request, version, **kwargs):
-    """Rebuild a refused form with everything the person typed and the current version, so they can
-    read what changed and save again without losing their work."""
-    data = request.POST.copy()
-    data["version"] = version
-    form = form_class(data, **kwargs)
-    form.is_valid()
-    return form

@@ -6,6 +6,7 @@ import re
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
+from django.db.models import Q
 
 from actions.models import Action, Priority
 from governance.models import (
@@ -23,8 +24,9 @@ from send_portal.models import User
 DATE_HINT = "For example, 10 12 2026. Enter as day/month/year or 2026-12-10."
 
 
-def _people():
-    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+def _people(also=None):
+    """Active people, for a dropdown; `also`: the pk of someone already chosen, listed even if inactive."""
+    return User.objects.filter(Q(is_active=True) | Q(pk=also)).order_by("first_name", "last_name", "username")
 
 
 def _helper(*fields, submit):
@@ -175,7 +177,8 @@ class DecisionForm(forms.ModelForm):
 
 
 class MeetingActionForm(forms.ModelForm):
-    """A new item on the action log: what, who and by when."""
+    """An item on the action log, new or edited: what, who and by when. Closing it is
+    MeetingActionCloseForm."""
 
     class Meta:
         model = MeetingAction
@@ -194,14 +197,15 @@ class MeetingActionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _people()
+        # An owner who has since left stays selectable, so editing the due date does not lose them.
+        self.fields["owner"].queryset = _people(also=self.instance.owner_id)
         self.fields["owner"].empty_label = "No one selected"
         self.helper = _helper(
             Field.textarea("text", label_size=Size.SMALL, rows=3),
             Field.select("owner"),
             Field.text("owner_role", label_size=Size.SMALL),
             Field.text("due_date", label_size=Size.SMALL, field_width=10),
-            submit="Add to the action log",
+            submit="Save the action" if self.instance.pk else "Add to the action log",
         )
 
     def clean(self):

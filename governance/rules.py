@@ -30,11 +30,14 @@ WHO_CAN.update(
         "governance.change_agendaitem": RUN_MEETINGS + "minutes, decisions and action log.",
         "governance.delete_agendaitem": RUN_MEETINGS + "minutes, decisions and action log.",
         "governance.add_decision": RUN_MEETINGS + "minutes, decisions and action log.",
+        "governance.change_decision": RUN_MEETINGS + "minutes, decisions and action log.",
         "governance.add_meetingaction": RUN_MEETINGS + "minutes, decisions and action log.",
-        "governance.change_meetingaction": "Only the Operations Group and administrators can close items "
-        "on the action log.",
+        "governance.change_meetingaction": "Only the Operations Group and administrators can edit and close "
+        "items on the action log.",
         "governance.change_attendance": "Only the Operations Group and administrators can record attendance.",
         "governance.add_feedbackitem": "Only the Operations Group and administrators can add "
+        "'you said, we did' items.",
+        "governance.change_feedbackitem": "Only the Operations Group and administrators can edit "
         "'you said, we did' items.",
         "governance.add_escalation": "Only the Operations Group and administrators can escalate to the "
         "Improvement Board.",

@@ -22,9 +22,14 @@ urlpatterns = [
     path("meetings/<int:pk>/agenda/<int:item_pk>/edit/", views.agendaitem_edit, name="agendaitem_edit"),
     path("meetings/<int:pk>/agenda/<int:item_pk>/delete/", views.agendaitem_delete, name="agendaitem_delete"),
     path("meetings/<int:pk>/decisions/add/", views.decision_add, name="decision_add"),
+    path("meetings/<int:pk>/decisions/<int:decision_pk>/edit/", views.decision_edit, name="decision_edit"),
     path("meetings/<int:pk>/actions/add/", views.meetingaction_add, name="meetingaction_add"),
+    path(
+        "meetings/<int:pk>/actions/<int:action_pk>/edit/", views.meetingaction_edit, name="meetingaction_edit"
+    ),
     path("meetings/<int:pk>/attendance/", views.attendance_edit, name="attendance_edit"),
     path("meetings/<int:pk>/feedback/add/", views.feedbackitem_add, name="feedbackitem_add"),
+    path("meetings/<int:pk>/feedback/<int:item_pk>/edit/", views.feedbackitem_edit, name="feedbackitem_edit"),
     path("meetings/<int:pk>/changes/", views.meeting_changes, name="meeting_changes"),
     path("meetings/<int:pk>/history/", views.meeting_history, name="meeting_history"),
     path("meetings/<int:pk>/pack/", views.boardpack_preview, name="boardpack_preview"),

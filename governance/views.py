@@ -42,7 +42,7 @@ from governance.tables import GroupTable, MeetingActionTable, MeetingTable
 from indicators.models import Indicator
 from send_portal.history import changes_from_history, merged
 from send_portal.rules import who_can
-from send_portal.views import ObjectListView, get_permitted
+from send_portal.views import ObjectListView, get_permitted, keep_input
 
 OPEN_ACTIONS_SHOWN = 25  # on a group's page; the action log lists them all, page by page
 
@@ -160,7 +160,7 @@ def meeting_edit(request, pk):
         except StaleEdit as stale:
             conflict = stale.current.changes_since(form.cleaned_data["version"]) or {}
             meeting = stale.current
-            form = _keep_input(MeetingForm, request, meeting.version, instance=meeting)
+            form = keep_input(MeetingForm, request, meeting.version, instance=meeting)
         else:
             messages.success(request, f"{meeting} is saved.")
             return redirect(meeting)
@@ -212,6 +212,19 @@ def decision_add(request, pk):
     return _meeting_form_page(request, meeting, "Record a decision", form)
 
 
+def decision_edit(request, pk, decision_pk):
+    """Correct a decision's wording or agenda item. Decisions are not deleted in the portal: they are the
+    record (administrators can, in the Django admin)."""
+    meeting = get_permitted(request.user, Meeting, "governance.change_decision", pk=pk)
+    decision = get_object_or_404(meeting.decisions, pk=decision_pk)
+    form = DecisionForm(request.POST or None, instance=decision, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Decision {decision.order} is saved.")
+        return redirect(f"{meeting.get_absolute_url()}#decisions")
+    return _meeting_form_page(request, meeting, f"Edit decision {decision.order}", form)
+
+
 def meetingaction_add(request, pk):
     meeting = get_permitted(request.user, Meeting, "governance.add_meetingaction", pk=pk)
     form = MeetingActionForm(request.POST or None, instance=MeetingAction(meeting=meeting))
@@ -220,6 +233,18 @@ def meetingaction_add(request, pk):
         messages.success(request, "The action is added to the action log.")
         return redirect(f"{meeting.get_absolute_url()}#actions-arising")
     return _meeting_form_page(request, meeting, "Add to the action log", form)
+
+
+def meetingaction_edit(request, pk, action_pk):
+    """Edit an action-log item's wording, owner and due date (closing it has its own page)."""
+    meeting = get_permitted(request.user, Meeting, "governance.change_meetingaction", pk=pk)
+    item = get_object_or_404(meeting.meeting_actions, pk=action_pk)
+    form = MeetingActionForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "The action is saved.")
+        return redirect(f"{meeting.get_absolute_url()}#action-{item.pk}")
+    return _meeting_form_page(request, meeting, "Edit an action on the action log", form)
 
 
 def meetingaction_close(request, pk):
@@ -279,6 +304,18 @@ def feedbackitem_add(request, pk):
         messages.success(request, "The 'you said, we did' item is added.")
         return redirect(f"{meeting.get_absolute_url()}#you-said-we-did")
     return _meeting_form_page(request, meeting, "Add 'you said, we did'", form)
+
+
+def feedbackitem_edit(request, pk, item_pk):
+    """Edit a 'you said, we did' item, e.g. to record what was done once it is done."""
+    meeting = get_permitted(request.user, Meeting, "governance.change_feedbackitem", pk=pk)
+    item = get_object_or_404(meeting.feedback_items, pk=item_pk)
+    form = FeedbackItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "The 'you said, we did' item is saved.")
+        return redirect(f"{meeting.get_absolute_url()}#you-said-we-did")
+    return _meeting_form_page(request, meeting, "Edit 'you said, we did'", form)
 
 
 # --- The action log ------------------------------------------------------------------------------------
@@ -460,15 +497,6 @@ def _meeting_form_page(request, meeting, title, form, conflict=None, intro=""):
             "back_url": meeting.get_absolute_url(),
         },
     )
-
-
-def _keep_input(form_class, request, version, **kwargs):
-    """Rebuild a refused form with everything the person typed and the current version."""
-    data = request.POST.copy()
-    data["version"] = version
-    form = form_class(data, **kwargs)
-    form.is_valid()
-    return form
 
 
 def meeting_history(request, pk):

@@ -35,6 +35,16 @@ def get_permitted(user, model, perm, queryset=None, **lookup):
     return obj
 
 
+def keep_input(form_class, request, version, **kwargs):
+    """Rebuild a refused form with everything the person typed and the current version, so they can
+    read what changed and save again without losing their work."""
+    data = request.POST.copy()
+    data["version"] = version
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    return form
+
+
 class PortalPermissionMixin:
     """Scope the queryset to what the user may see (so others' objects are 404), then check
     `permission_required` against the object or, for lists, the model. Answers 403 with who can."""

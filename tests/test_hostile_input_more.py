@@ -26,6 +26,8 @@ from indicators.models import Unit
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
+    DecisionFactory,
+    FeedbackItemFactory,
     GroupFactory,
     IndicatorFactory,
     MeasurementFactory,
@@ -346,11 +348,13 @@ def test_the_agenda_forms_answer_hostile_input_with_errors_or_success(
 def test_the_decision_form_answers_hostile_input_with_errors_or_success(client, operations, meeting, data):
     client.force_login(operations)
     item = AgendaItemFactory(meeting=meeting)
-    response = client.post(
+    decision = DecisionFactory(meeting=meeting, agenda_item=item)
+    for url in (
         reverse("governance:decision_add", args=[meeting.pk]),
-        {"agenda_item": data.draw(one_of_or_garbage(item.pk)), "text": data.draw(HOSTILE_TEXT)},
-    )
-    assert response.status_code in (200, 302)
+        reverse("governance:decision_edit", args=[meeting.pk, decision.pk]),
+    ):
+        fields = {"agenda_item": data.draw(one_of_or_garbage(item.pk)), "text": data.draw(HOSTILE_TEXT)}
+        assert client.post(url, fields).status_code in (200, 302)
     assert_pages_escape(client, *meeting_pages(client, meeting, operations)[:2])
 
 
@@ -360,17 +364,18 @@ def test_the_action_log_forms_answer_hostile_input_with_errors_or_success(
     client, operations, lead, meeting, data
 ):
     client.force_login(operations)
-    response = client.post(
+    item = MeetingActionFactory(meeting=meeting, owner=lead)
+    for url in (
         reverse("governance:meetingaction_add", args=[meeting.pk]),
-        {
+        reverse("governance:meetingaction_edit", args=[meeting.pk, item.pk]),
+    ):
+        fields = {
             "text": data.draw(HOSTILE_TEXT),
             "owner": data.draw(one_of_or_garbage(lead.pk)),
             "owner_role": data.draw(HOSTILE_TEXT),
             "due_date": data.draw(DATES),
-        },
-    )
-    assert response.status_code in (200, 302)
-    item = MeetingActionFactory(meeting=meeting, owner=lead)
+        }
+        assert client.post(url, fields).status_code in (200, 302)
     response = client.post(
         reverse("governance:meetingaction_close", args=[item.pk]),
         {
@@ -408,16 +413,18 @@ def test_the_feedback_form_answers_hostile_input_with_errors_or_success(
     client, operations, meeting, priority, data
 ):
     client.force_login(operations)
-    response = client.post(
+    item = FeedbackItemFactory(meeting=meeting)
+    for url in (
         reverse("governance:feedbackitem_add", args=[meeting.pk]),
-        {
+        reverse("governance:feedbackitem_edit", args=[meeting.pk, item.pk]),
+    ):
+        fields = {
             "priority": data.draw(one_of_or_garbage(priority.pk)),
             "you_said": data.draw(HOSTILE_TEXT),
             "we_did": data.draw(HOSTILE_TEXT),
             "impact": data.draw(HOSTILE_TEXT),
-        },
-    )
-    assert response.status_code in (200, 302)
+        }
+        assert client.post(url, fields).status_code in (200, 302)
     assert_pages_escape(client, meeting.get_absolute_url())
 
 

@@ -11,6 +11,8 @@ from governance.models import BoardPack, CalendarFeed, Escalation
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
+    DecisionFactory,
+    FeedbackItemFactory,
     GroupFactory,
     IndicatorFactory,
     MeasurementFactory,
@@ -62,10 +64,13 @@ MATRIX = {
     "governance:agendaitem_edit": ("get", (302, 403, 403, 403, 200, 200)),
     "governance:agendaitem_delete": ("get", (302, 403, 403, 403, 200, 200)),
     "governance:decision_add": ("get", (302, 403, 403, 403, 200, 200)),
+    "governance:decision_edit": ("get", (302, 403, 403, 403, 200, 200)),
     "governance:meetingaction_add": ("get", (302, 403, 403, 403, 200, 200)),
+    "governance:meetingaction_edit": ("get", (302, 403, 403, 403, 200, 200)),
     "governance:meetingaction_close": ("get", (302, 403, 403, 403, 200, 200)),
     "governance:attendance_edit": ("get", (302, 403, 403, 403, 200, 200)),
     "governance:feedbackitem_add": ("get", (302, 403, 403, 403, 200, 200)),
+    "governance:feedbackitem_edit": ("get", (302, 403, 403, 403, 200, 200)),
     "governance:escalation_resolve": ("get", (302, 403, 403, 403, 200, 200)),
     "governance:action_escalate": ("get", (302, 403, 403, 403, 200, 200)),
     "governance:indicator_escalate": ("get", (302, 403, 403, 403, 200, 200)),
@@ -122,14 +127,16 @@ def world(priority, lead, other_lead):
 
 
 def governance_world(action):
-    """A Board meeting with an agenda item and an open action-log item, an open escalation of `action`,
-    an indicator, a kept board pack and a calendar link."""
+    """A Board meeting with an agenda item, a decision, an open action-log item and a 'you said, we did'
+    item, an open escalation of `action`, an indicator, a kept board pack and a calendar link."""
     meeting = MeetingFactory(group=GroupFactory(board=True))
     escalation = Escalation.objects.create(action=action, reason="Needs a decision.")
     return {
         "meeting": meeting,
         "agenda_item": AgendaItemFactory(meeting=meeting),
+        "decision": DecisionFactory(meeting=meeting),
         "meeting_action": MeetingActionFactory(meeting=meeting),
+        "feedback_item": FeedbackItemFactory(meeting=meeting),
         "escalation": escalation,
         "indicator": IndicatorFactory(priority=action.priority),
         "pack": BoardPack.objects.create(meeting=meeting, html="<p>Pack</p>", pdf=b"%PDF-1.7 pack"),
@@ -165,10 +172,13 @@ def governance_url_args(world):
         "governance:agendaitem_edit": [meeting, world["agenda_item"].pk],
         "governance:agendaitem_delete": [meeting, world["agenda_item"].pk],
         "governance:decision_add": [meeting],
+        "governance:decision_edit": [meeting, world["decision"].pk],
         "governance:meetingaction_add": [meeting],
+        "governance:meetingaction_edit": [meeting, world["meeting_action"].pk],
         "governance:meetingaction_close": [world["meeting_action"].pk],
         "governance:attendance_edit": [meeting],
         "governance:feedbackitem_add": [meeting],
+        "governance:feedbackitem_edit": [meeting, world["feedback_item"].pk],
         "governance:escalation_resolve": [meeting, world["escalation"].pk],
         "governance:boardpack_preview": [meeting],
         "governance:boardpack_generate": [meeting],

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date, time, timedelta
 
 import pytest
@@ -23,6 +24,9 @@ from governance.models import (
 )
 from tests.factories import (
     ActionFactory,
+    AgendaItemFactory,
+    DecisionFactory,
+    FeedbackItemFactory,
     GroupFactory,
     IndicatorFactory,
     MeetingActionFactory,
@@ -255,6 +259,237 @@ def test_the_meeting_page_shows_matters_arising_from_the_groups_earlier_meeting(
 
     assert "Circulate the baseline data pack." in text
     assert "Edit the meeting and minutes" not in text  # board members only read
+
+
+# --- Editing what a meeting recorded ---------------------------------------------------------------------
+def field_error(response, name):
+    """The error message shown next to form field `name`, or None."""
+    found = re.search(
+        rf'id="id_{name}_1_error" class="govuk-error-message">.*?Error:</span>\s*(.*?)\s*</span>',
+        response.content.decode(),
+        re.DOTALL,
+    )
+    return found and found.group(1)
+
+
+def test_editing_a_decision_saves_it_and_returns_to_the_meetings_decisions(client, operations, meeting):
+    item = AgendaItemFactory(meeting=meeting, order=2)
+    decision = meeting.record_decision(text="Agred the plan.")
+    client.force_login(operations)
+
+    response = client.post(
+        reverse("governance:decision_edit", args=[meeting.pk, decision.pk]),
+        {"agenda_item": item.pk, "text": "Agreed the plan."},
+    )
+
+    decision.refresh_from_db()
+    assert response["Location"] == f"{meeting.get_absolute_url()}#decisions"
+    assert (decision.text, decision.agenda_item, decision.order) == ("Agreed the plan.", item, 1)
+
+
+def test_a_decision_without_its_text_is_refused_next_to_the_field_and_keeps_the_agenda_item(
+    client, operations, meeting
+):
+    item = AgendaItemFactory(meeting=meeting, order=2)
+    decision = meeting.record_decision(text="Agreed the plan.")
+    client.force_login(operations)
+
+    response = client.post(
+        reverse("governance:decision_edit", args=[meeting.pk, decision.pk]),
+        {"agenda_item": item.pk, "text": "  "},
+    )
+
+    decision.refresh_from_db()
+    assert response.status_code == 200
+    assert field_error(response, "text") == "Enter what the meeting decided"
+    assert f'<option value="{item.pk}" selected>' in response.content.decode()
+    assert (decision.text, decision.agenda_item) == ("Agreed the plan.", None)
+
+
+def test_editing_an_action_log_item_saves_it_and_returns_to_its_row(client, operations, meeting):
+    item = MeetingActionFactory(meeting=meeting, text="Write it up.", owner_role="Clerk")
+    client.force_login(operations)
+
+    response = client.post(
+        reverse("governance:meetingaction_edit", args=[meeting.pk, item.pk]),
+        {"text": "Write up the minutes.", "owner": operations.pk, "owner_role": "", "due_date": "2027-02-01"},
+    )
+
+    item.refresh_from_db()
+    assert response["Location"] == f"{meeting.get_absolute_url()}#action-{item.pk}"
+    assert (item.text, item.owner, item.due_date, item.status) == (
+        "Write up the minutes.",
+        operations,
+        date(2027, 2, 1),
+        MeetingActionStatus.OPEN,
+    )
+
+
+def test_an_action_log_item_without_an_owner_is_refused_next_to_the_field_and_keeps_the_typing(
+    client, operations, meeting
+):
+    item = MeetingActionFactory(meeting=meeting, text="Write it up.", owner_role="Clerk")
+    client.force_login(operations)
+
+    response = client.post(
+        reverse("governance:meetingaction_edit", args=[meeting.pk, item.pk]),
+        {"text": "Write up the minutes.", "owner": "", "owner_role": "", "due_date": "31/02/2027"},
+    )
+
+    item.refresh_from_db()
+    assert field_error(response, "owner") == "Select the owner, or enter their role if they have no account"
+    assert field_error(response, "due_date") == "Enter the due date as a real date, for example 10/12/2026"
+    assert "Write up the minutes." in response.content.decode()
+    assert 'value="31/02/2027"' in response.content.decode()
+    assert (item.text, item.owner_role) == ("Write it up.", "Clerk")
+
+
+def test_an_action_log_item_keeps_an_owner_who_has_since_left(client, operations, meeting):
+    leaver = UserFactory(first_name="Lee", is_active=False)
+    item = MeetingActionFactory(meeting=meeting, owner=leaver)
+    client.force_login(operations)
+    url = reverse("governance:meetingaction_edit", args=[meeting.pk, item.pk])
+
+    assert f'<option value="{leaver.pk}" selected>' in client.get(url).content.decode()
+    client.post(url, {"text": item.text, "owner": leaver.pk, "due_date": "2027-03-01"})
+
+    item.refresh_from_db()
+    assert (item.owner, item.due_date) == (leaver, date(2027, 3, 1))
+
+
+def test_editing_you_said_we_did_saves_it_and_returns_to_the_meetings_list_of_them(
+    client, operations, meeting
+):
+    item = FeedbackItemFactory(meeting=meeting, you_said="Letters are confusing.", we_did="")
+    client.force_login(operations)
+
+    response = client.post(
+        reverse("governance:feedbackitem_edit", args=[meeting.pk, item.pk]),
+        {"you_said": "Letters are confusing.", "we_did": "Rewrote them with parents.", "impact": ""},
+    )
+
+    item.refresh_from_db()
+    assert response["Location"] == f"{meeting.get_absolute_url()}#you-said-we-did"
+    assert (item.we_did, item.meeting) == ("Rewrote them with parents.", meeting)
+
+
+def test_you_said_we_did_without_what_was_said_is_refused_next_to_the_field_and_keeps_the_typing(
+    client, operations, meeting
+):
+    item = FeedbackItemFactory(meeting=meeting, you_said="Letters are confusing.", we_did="")
+    client.force_login(operations)
+
+    response = client.post(
+        reverse("governance:feedbackitem_edit", args=[meeting.pk, item.pk]),
+        {"you_said": "", "we_did": "Rewrote them with parents.", "impact": ""},
+    )
+
+    item.refresh_from_db()
+    assert field_error(response, "you_said") == "Enter what children, young people or families said"
+    assert "Rewrote them with parents." in response.content.decode()
+    assert (item.you_said, item.we_did) == ("Letters are confusing.", "")
+
+
+EDITS = {
+    "decision": ("governance:decision_edit", DecisionFactory, {"text": "Changed."}),
+    "action-log item": (
+        "governance:meetingaction_edit",
+        MeetingActionFactory,
+        {"text": "Changed.", "owner_role": "Clerk"},
+    ),
+    "you said, we did": ("governance:feedbackitem_edit", FeedbackItemFactory, {"you_said": "Changed."}),
+}
+
+
+@pytest.mark.parametrize("kind", EDITS)
+def test_an_item_of_another_meeting_cannot_be_edited_through_this_one(client, operations, meeting, kind):
+    name, factory, data = EDITS[kind]
+    other = factory(meeting=MeetingFactory())
+    client.force_login(operations)
+    url = reverse(name, args=[meeting.pk, other.pk])
+
+    assert client.get(url).status_code == 404
+    assert client.post(url, data).status_code == 404
+    other.refresh_from_db()
+    assert "Changed." not in (getattr(other, "text", "") + getattr(other, "you_said", ""))
+
+
+@pytest.mark.parametrize("kind", EDITS)
+def test_a_board_member_cannot_edit_what_a_meeting_recorded(client, board_member, meeting, kind):
+    name, factory, data = EDITS[kind]
+    item = factory(meeting=meeting)
+    client.force_login(board_member)
+
+    response = client.post(reverse(name, args=[meeting.pk, item.pk]), data)
+
+    item.refresh_from_db()
+    assert response.status_code == 403
+    assert b"Only the Operations Group and administrators" in response.content
+    assert "Changed." not in (getattr(item, "text", "") + getattr(item, "you_said", ""))
+
+
+def test_the_meeting_page_links_each_item_to_its_edit_page_named_for_screen_readers(
+    client, operations, meeting, board
+):
+    decision = meeting.record_decision(text="Agreed the plan.")
+    action = MeetingActionFactory(meeting=meeting, text="Write it up.")
+    feedback = FeedbackItemFactory(meeting=meeting, you_said="Letters are confusing.")
+    earlier = MeetingFactory(group=board, date=meeting.date - timedelta(days=30))
+    carried = MeetingActionFactory(meeting=earlier, text="Circulate the data pack.")
+    client.force_login(operations)
+
+    text = client.get(meeting.get_absolute_url()).content.decode()
+
+    for url, hidden in [
+        (reverse("governance:decision_edit", args=[meeting.pk, decision.pk]), " decision 1"),
+        (reverse("governance:meetingaction_edit", args=[meeting.pk, action.pk]), " action: Write it up."),
+        (
+            reverse("governance:feedbackitem_edit", args=[meeting.pk, feedback.pk]),
+            " 'you said, we did': Letters are confusing.",
+        ),
+        (
+            reverse("governance:meetingaction_edit", args=[earlier.pk, carried.pk]),
+            " action: Circulate the data pack.",
+        ),
+    ]:
+        assert f'href="{url}">Edit<span class="govuk-visually-hidden">{hidden}</span></a>' in text
+
+
+def test_a_board_member_sees_no_edit_links_on_the_meeting_page(client, board_member, meeting):
+    meeting.record_decision(text="Agreed the plan.")
+    MeetingActionFactory(meeting=meeting)
+    FeedbackItemFactory(meeting=meeting)
+    client.force_login(board_member)
+
+    text = client.get(meeting.get_absolute_url()).content.decode()
+
+    assert "/edit/" not in text
+
+
+def test_edits_to_decisions_actions_and_you_said_we_did_show_on_the_meetings_history(
+    client, operations, meeting
+):
+    decision = meeting.record_decision(text="Agred the plan.")
+    action = MeetingActionFactory(meeting=meeting, text="Write it up.", owner_role="Clerk")
+    feedback = FeedbackItemFactory(meeting=meeting, you_said="Letters are confusing.", we_did="")
+    client.force_login(operations)
+    client.post(
+        reverse("governance:decision_edit", args=[meeting.pk, decision.pk]), {"text": "Agreed the plan."}
+    )
+    client.post(
+        reverse("governance:meetingaction_edit", args=[meeting.pk, action.pk]),
+        {"text": "Write it up.", "owner_role": "Board secretary"},
+    )
+    client.post(
+        reverse("governance:feedbackitem_edit", args=[meeting.pk, feedback.pk]),
+        {"you_said": "Letters are confusing.", "we_did": "Rewrote them."},
+    )
+
+    text = client.get(reverse("governance:meeting_history", args=[meeting.pk])).content.decode()
+
+    assert "Decision 1: changed" in text and "Agreed the plan." in text
+    assert "Action log: Write it up.: changed" in text and "Board secretary" in text
+    assert "You said, we did: changed" in text and "Rewrote them." in text
 
 
 # --- The action log --------------------------------------------------------------------------------------
