@@ -344,10 +344,7 @@ def board_pack_context(meeting, *, generated_by=None, generated_at=None, today=N
     meeting = Meeting.objects.select_related("group__chair").get(pk=meeting.pk)
     # Counts and ranking from every indicator's cached digest; only those shown are read in full.
     indicator_overview = overview(plan_digests(today), shown=0, looked_at=PACK_INDICATORS_IN_SUMMARY)
-    looked_at = indicator_overview.where_to_look
-    in_full = looked_at[:PACK_INDICATORS_IN_FULL]
-    plan_order = {digest.pk: position for position, digest in enumerate(indicator_overview.digests)}
-    indicators = board_pack_indicators(sorted(in_full, key=lambda indicator: plan_order[indicator.pk]))
+    indicators = board_pack_indicators(indicator_overview.to_look_at_in_full(PACK_INDICATORS_IN_FULL))
     plan = Plan.current()
     needs_attention = actions_needing_attention(today)
     shown, count = list(needs_attention[:PACK_ACTIONS_IN_FULL]), needs_attention.count()
@@ -364,7 +361,7 @@ def board_pack_context(meeting, *, generated_by=None, generated_at=None, today=N
         "statuses": list(Status),
         "indicators": indicators,  # in full: the PACK_INDICATORS_IN_FULL to look at first, plan order
         "indicator_overview": indicator_overview,  # counts over every indicator
-        "where_to_look": looked_at,
+        "where_to_look": indicator_overview.where_to_look,  # SummaryRows
         "partnership_name": settings.PARTNERSHIP_NAME,
         "is_demonstration": bool(plan and plan.is_demonstration),
         "changes": plan_changes(meeting, today),

@@ -2,26 +2,62 @@
 
 Counting indicators off track or with data overdue, and ranking them for "where should the Board look",
 needs each indicator's status, freshness and SPC reading, and the SPC reading needs all of its values:
-about 2 ms per indicator, 0.4 s for a plan ten times Lancashire's. So each indicator's answers are kept
-as a small `IndicatorDigest` in Django's cache (shared by every worker when CACHE_URL names a shared
+about 2 ms per indicator, 0.4 s for a plan ten times Lancashire's. So each indicator's answers, with its
+row in "where should the Board look", are kept as a small `IndicatorDigest` in Django's cache (shared by every worker when CACHE_URL names a shared
 cache), all indicators under one key. The key is made of the number and latest change of indicators,
 values and rebases, plus today's date (data become overdue as days pass), so the digests are worked out
 again after any change and at most once a day otherwise. Reading them costs three small aggregate
-queries. Pages then load in full only the indicators they show: a capped number, values prefetched.
+queries. Pages then load in full only the indicators they show with charts or values: a capped number,
+values prefetched.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.cache import cache
 from django.db.models import Count, Max
+from django.urls import reverse
 from django.utils import timezone
 
 from indicators.models import Indicator, Measurement, Rebase
+from indicators.spc_reading import Verdict
 from indicators.status import IndicatorStatus
 
-DIGEST_VERSION = 1  # bump when a rule behind a digest changes, so cached digests are worked out again
+DIGEST_VERSION = 2  # bump when a rule behind a digest changes, so cached digests are worked out again
 CACHE_SECONDS = 24 * 60 * 60
 SHOWN = 25  # indicators shown in full in a table or in "where should the Board look"; the list has them all
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """An indicator's row in "where should the Board look": latest value, target and SPC verdicts."""
+
+    code: str
+    name: str
+    latest_value: str  # with its unit; "" when there is none yet
+    latest_period: date | None
+    target: str
+    target_date: date
+    variation: Verdict
+    assurance: Verdict
+
+    @classmethod
+    def of(cls, indicator):
+        """The row of an indicator read with Indicator.objects.with_spc()."""
+        latest = indicator.latest_measurement
+        return cls(
+            code=indicator.code,
+            name=indicator.name,
+            latest_value=latest.formatted_value if latest else "",
+            latest_period=latest.period_end if latest else None,
+            target=indicator.formatted_target,
+            target_date=indicator.target_date,
+            variation=indicator.spc.variation,
+            assurance=indicator.spc.assurance,
+        )
+
+    def get_absolute_url(self):
+        return reverse("indicators:indicator_detail", args=[self.code])
 
 
 @dataclass(frozen=True)
@@ -33,6 +69,7 @@ class IndicatorDigest:
     status: str  # IndicatorStatus of the latest value
     data_overdue: bool
     attention: int  # SpcReading.attention: where it comes in "where should the Board look", 0 first
+    row: SummaryRow
 
 
 def _digest_key(today):
@@ -57,6 +94,7 @@ def plan_digests(today=None):
                 status=IndicatorStatus(indicator.status).value,
                 data_overdue=indicator.is_data_overdue(today),
                 attention=indicator.spc.attention,
+                row=SummaryRow.of(indicator),
             )
             for indicator in Indicator.objects.with_spc().order_by("priority__number", "code")
         ]
@@ -66,12 +104,12 @@ def plan_digests(today=None):
 
 @dataclass
 class IndicatorOverview:
-    """A group of indicators as a page shows them: counts over all of them (from their digests), the first
-    few in full for a table, and the few the Board should look at first (SPC)."""
+    """A group of indicators as a page shows them: counts over all of them and the rows of those the Board
+    should look at first (SPC), from their digests; the first few in full for a table."""
 
     digests: list  # IndicatorDigest of every indicator in the group, plan order
-    indicators: list  # the first SHOWN in plan order: Indicator, values and rebases prefetched
-    where_to_look: list  # up to SHOWN, needing attention first: Indicator, values and rebases prefetched
+    indicators: list  # the first `shown` in plan order: Indicator, values and rebases prefetched
+    looked_at: int
 
     @property
     def count(self):
@@ -85,17 +123,31 @@ class IndicatorOverview:
     def overdue(self):
         return sum(1 for digest in self.digests if digest.data_overdue)
 
+    def _by_attention(self, count):
+        # sorted() is stable: equal attention keeps plan order, as spc_reading.where_to_look does.
+        return sorted(self.digests, key=lambda digest: digest.attention)[:count]
+
+    @property
+    def where_to_look(self):
+        """Up to `looked_at` SummaryRows, needing attention first (no query)."""
+        return [digest.row for digest in self._by_attention(self.looked_at)]
+
+    def to_look_at_in_full(self, count):
+        """The first `count` indicators to look at, in plan order: Indicator, values and rebases
+        prefetched (three queries)."""
+        wanted = [digest.pk for digest in self._by_attention(count)]
+        loaded = Indicator.objects.with_spc().in_bulk(wanted)
+        return [loaded[digest.pk] for digest in self.digests if digest.pk in loaded]
+
 
 def overview(digests, *, shown=SHOWN, looked_at=SHOWN):
-    """An IndicatorOverview of these digests, loading in full the first `shown` indicators and the
-    `looked_at` needing attention first (three queries, none when both are 0)."""
+    """An IndicatorOverview of these digests, loading in full the first `shown` indicators (three queries,
+    none when `shown` is 0)."""
     digests = list(digests)
     first = [digest.pk for digest in digests[:shown]]
-    # sorted() is stable: equal attention keeps plan order, as spc_reading.where_to_look does.
-    looked = [digest.pk for digest in sorted(digests, key=lambda digest: digest.attention)[:looked_at]]
-    loaded = Indicator.objects.with_spc().in_bulk(set(first) | set(looked)) if first or looked else {}
+    loaded = Indicator.objects.with_spc().in_bulk(first) if first else {}
     return IndicatorOverview(
         digests=digests,
         indicators=[loaded[pk] for pk in first if pk in loaded],  # (one deleted meanwhile is left out)
-        where_to_look=[loaded[pk] for pk in looked if pk in loaded],
+        looked_at=looked_at,
     )

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from indicators.digests import SHOWN, overview, plan_digests
+from indicators.digests import SHOWN, SummaryRow, overview, plan_digests
 from indicators.models import Indicator
 from indicators.status import IndicatorStatus
 from tests.factories import IndicatorFactory, MeasurementFactory, PriorityFactory
@@ -51,8 +51,14 @@ def test_an_overview_counts_every_indicator_but_loads_only_those_it_shows():
 
     assert (summary.count, summary.off_track) == (SHOWN + 2, SHOWN + 2)
     assert [i.code for i in summary.indicators] == ["P1-I00", "P1-I01", "P1-I02"]
-    assert len(summary.where_to_look) == 5
-    assert all(isinstance(i, Indicator) for i in summary.where_to_look)
+    with CaptureQueriesContext(connection) as rows_read:
+        rows = summary.where_to_look
+    assert len(rows) == 5 and not rows_read  # the rows come with the digests
+    assert rows[0] == SummaryRow.of(Indicator.objects.with_spc().get(code="P1-I00"))
+    in_full = summary.to_look_at_in_full(2)
+    assert [i.code for i in in_full] == ["P1-I00", "P1-I01"] and all(
+        isinstance(i, Indicator) for i in in_full
+    )
 
 
 def test_the_dashboard_shows_the_first_indicators_to_look_at_and_links_to_all(client, board_member):
@@ -66,6 +72,7 @@ def test_the_dashboard_shows_the_first_indicators_to_look_at_and_links_to_all(cl
     assert page.count("portal-spc-summary__name") == SHOWN
     assert f"These are the {SHOWN} of the plan's {SHOWN + 1} indicators to look at first." in page
     assert f"{SHOWN + 1} off track" in page
+    assert f">{SHOWN + 1} indicators</a>" in page
 
 
 def test_the_priority_page_shows_its_first_ten_indicators_and_links_to_the_rest(client, board_member):

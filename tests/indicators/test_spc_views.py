@@ -18,6 +18,7 @@ from django.utils.html import escape
 
 from governance.services import board_pack_context, render_board_pack_html
 from indicators import charts, spc
+from indicators.digests import SummaryRow
 from indicators.models import Indicator
 from indicators.spc_reading import ASSURANCE, MARKERS, VARIATION, read
 from tests.factories import IndicatorFactory, MeasurementFactory, MeetingFactory, RebaseFactory
@@ -278,7 +279,8 @@ def test_every_icon_is_the_projects_own_valid_svg(icon):
 
 
 def test_a_verdict_shows_its_words_beside_a_decorative_icon(improving):
-    html = render_to_string("indicators/_spc_summary.html", {"indicators": [improving], "label": "all"})
+    rows = [SummaryRow.of(Indicator.objects.with_spc().get(pk=improving.pk))]
+    html = render_to_string("indicators/_spc_summary.html", {"rows": rows, "label": "all"})
 
     assert 'alt=""' in html
     assert '<span class="portal-verdict__text">Special cause improvement: higher values</span>' in html
