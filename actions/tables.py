@@ -51,7 +51,7 @@ class ActionTable(tables.Table):
             "flags",
             "last_update_on",
         )
-        template_name = "django_tables2/gds.html"
+        template_name = "actions/action_table.html"  # writes the cells itself, to the same effect as below
         empty_text = "No actions match these filters."
 
     def render_due(self, record):
