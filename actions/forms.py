@@ -7,6 +7,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from actions.models import Action, ProgressUpdate, Status, missing_update_details
+from send_portal.forms import VersionedForm
 
 # Evidence files: allowed extensions and the bytes each kind of file must start with.
 EVIDENCE_TYPES = {
@@ -123,10 +124,10 @@ class ProgressUpdateForm(forms.ModelForm):
         }
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(VersionedForm):
     """Edit an action's details and revise its due date (the original due date never changes here)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)  # required: this form only edits
 
     class Meta:
         model = Action
@@ -187,7 +188,3 @@ class ActionForm(forms.ModelForm):
         if start and start > self.instance.due_date:
             self.add_error("start_date", "The start date must be on or before the original due date")
         return cleaned
-
-    def changes(self):
-        """The edited fields and their new values, for Action.save_details."""
-        return {field: self.cleaned_data[field] for field in self.Meta.fields}

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from send_portal.models import TimeStampedModel
+from send_portal.models import StaleEdit, TimeStampedModel, VersionedModel
 from send_portal.rules import is_administrator, is_operations
 
 STALE_AFTER_DAYS = 30  # "No recent update": no progress update for this many days
@@ -248,7 +248,7 @@ class ActionQuerySet(models.QuerySet):
         return self.select_related("priority", "lead").with_current_due_date().order_by("ref_sort", "pk")
 
 
-class Action(TimeStampedModel):
+class Action(TimeStampedModel, VersionedModel):
     """A commitment in the plan, e.g. 'P2.3 Recruit additional educational psychologists'."""
 
     ref = models.CharField(
@@ -280,10 +280,10 @@ class Action(TimeStampedModel):
     status = models.CharField(max_length=20, choices=Status, default=Status.NOT_STARTED, editable=False)
     completed_on = models.DateField(null=True, blank=True, editable=False)
     last_update_on = models.DateField(null=True, blank=True, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["ref_sort"])
     objects = ActionQuerySet.as_manager()
+    unreported_fields = ("ref_sort",)
 
     class Meta:
         ordering = ["ref_sort", "pk"]
@@ -416,47 +416,6 @@ class Action(TimeStampedModel):
             self.version = current.version + 1
             self.save(update_fields=["status", "completed_on", "last_update_on", "version", "updated"])
         return update
-
-    def save_details(self, changes, *, expected_version):
-        """Change the action's details (not its status) if nobody else has changed it since
-        `expected_version`; raise StaleEdit otherwise. One transaction, history recorded."""
-        with transaction.atomic():
-            current = Action.objects.select_for_update().get(pk=self.pk)
-            if current.version != expected_version:
-                raise StaleEdit(current)
-            for field, value in changes.items():
-                setattr(self, field, value)
-            self.version = current.version + 1
-            self.full_clean()
-            self.save()
-
-    def changes_since(self, version):
-        """What others changed after the form at `version` was loaded, from the recorded history:
-        {"who": [names], "when": datetime, "fields": [(label, old, new), ...]}, or None if unknown."""
-        baseline = self.history.filter(version=version).order_by("-history_date").first()
-        latest = self.history.order_by("-history_date").first()
-        if baseline is None or latest is None or latest.pk == baseline.pk:
-            return None
-        later = self.history.filter(history_date__gt=baseline.history_date).select_related("history_user")
-        fields = []
-        for change in latest.diff_against(
-            baseline, excluded_fields=["version", "updated", "ref_sort"]
-        ).changes:
-            field = self._meta.get_field(change.field)
-            display = dict(field.flatchoices) if field.choices else {}
-            fields.append(
-                (field.verbose_name, display.get(change.old, change.old), display.get(change.new, change.new))
-            )
-        names = sorted({record.history_user.display_name for record in later if record.history_user_id})
-        return {"who": names, "when": latest.history_date, "fields": fields}
-
-
-class StaleEdit(Exception):
-    """Someone else changed the record after this form was loaded."""
-
-    def __init__(self, current):
-        super().__init__(f"{current} was changed by someone else after you opened it.")
-        self.current = current
 
 
 def natural_sort_key(ref):

@@ -11,7 +11,7 @@ from actions.forms import ActionForm, ProgressUpdateForm
 from actions.models import Action, Priority, ProgressUpdate, StaleEdit
 from actions.tables import ActionTable
 from send_portal.history import history_entries
-from send_portal.views import ObjectListView, get_permitted, keep_input
+from send_portal.views import ObjectListView, get_permitted, keep_input, versioned_edit
 
 DUE_SOON_DAYS = 28
 
@@ -126,19 +126,13 @@ def progressupdate_add(request, ref):
 def action_edit(request, ref):
     """Edit an action's details or revise its due date; a stale form is refused, never overwrites."""
     action = get_permitted(request.user, Action, "actions.change_action", ref=ref)
-    form = ActionForm(request.POST or None, instance=action, initial={"version": action.version})
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            action.save_details(form.changes(), expected_version=form.cleaned_data["version"])
-        except StaleEdit as stale:
-            conflict = stale.current.changes_since(form.cleaned_data["version"]) or {}
-            action = stale.current
-            form = keep_input(ActionForm, request, action.version, instance=action)
-        else:
-            messages.success(request, f"The details of {action.ref} are saved.")
-            return redirect(action)
-    return render(request, "actions/action_form.html", {"action": action, "form": form, "conflict": conflict})
+    saved, form, conflict = versioned_edit(request, ActionForm, action)
+    if saved:
+        messages.success(request, f"The details of {action.ref} are saved.")
+        return redirect(action)
+    return render(
+        request, "actions/action_form.html", {"action": form.instance, "form": form, "conflict": conflict}
+    )
 
 
 def action_history(request, ref):

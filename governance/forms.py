@@ -19,6 +19,7 @@ from governance.models import (
     MeetingAction,
     MeetingActionStatus,
 )
+from send_portal.forms import VersionedForm
 from send_portal.models import User
 
 DATE_HINT = "For example, 10 12 2026. Enter as day/month/year or 2026-12-10."
@@ -36,11 +37,9 @@ def _helper(*fields, submit):
     return helper
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(VersionedForm):
     """Create or edit a meeting: when and where, its status and its minutes. Saving an out-of-date form
     is refused (see Meeting.save_details)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Meeting
@@ -83,12 +82,8 @@ class MeetingForm(forms.ModelForm):
             submit="Save meeting",
         )
 
-    def changes(self):
-        """The edited fields and their new values, for Meeting.save_details."""
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
-
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(VersionedForm):
     """An agenda item, with the priority and plan actions it is about."""
 
     action_refs = forms.CharField(
@@ -124,6 +119,7 @@ class AgendaItemForm(forms.ModelForm):
         if self.instance.pk:
             self.initial["action_refs"] = ", ".join(a.ref for a in self.instance.actions.order_by("ref_sort"))
         self.helper = _helper(
+            Field("version"),
             Field.text("order", label_size=Size.SMALL, field_width=3),
             Field.text("title", label_size=Size.SMALL),
             Field.select("priority"),
@@ -149,6 +145,10 @@ class AgendaItemForm(forms.ModelForm):
             )
         return [found[ref] for ref in refs]
 
+    def changes(self):
+        """The edited fields, and the plan actions named, for AgendaItem.save_details."""
+        return super().changes() | {"actions": self.cleaned_data["action_refs"]}
+
     def save(self, commit=True):
         item = super().save(commit=commit)
         if commit:
@@ -156,7 +156,7 @@ class AgendaItemForm(forms.ModelForm):
         return item
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(VersionedForm):
     """A decision recorded at the meeting, optionally under one of its agenda items."""
 
     class Meta:
@@ -170,13 +170,14 @@ class DecisionForm(forms.ModelForm):
         self.fields["agenda_item"].queryset = meeting.agenda_items.all()
         self.fields["agenda_item"].empty_label = "Not under one item"
         self.helper = _helper(
+            Field("version"),
             Field.select("agenda_item"),
             Field.textarea("text", label_size=Size.SMALL, rows=4),
             submit="Save decision",
         )
 
 
-class MeetingActionForm(forms.ModelForm):
+class MeetingActionForm(VersionedForm):
     """An item on the action log, new or edited: what, who and by when. Closing it is
     MeetingActionCloseForm."""
 
@@ -201,6 +202,7 @@ class MeetingActionForm(forms.ModelForm):
         self.fields["owner"].queryset = _people(also=self.instance.owner_id)
         self.fields["owner"].empty_label = "No one selected"
         self.helper = _helper(
+            Field("version"),
             Field.textarea("text", label_size=Size.SMALL, rows=3),
             Field.select("owner"),
             Field.text("owner_role", label_size=Size.SMALL),
@@ -290,7 +292,7 @@ class AttendanceForm(forms.Form):
         return chosen
 
 
-class FeedbackItemForm(forms.ModelForm):
+class FeedbackItemForm(VersionedForm):
     """A 'you said, we did' item from children, young people and families."""
 
     class Meta:
@@ -313,6 +315,7 @@ class FeedbackItemForm(forms.ModelForm):
         self.fields["priority"].queryset = Priority.objects.order_by("number")
         self.fields["priority"].empty_label = "Not about one priority"
         self.helper = _helper(
+            Field("version"),
             Field.select("priority"),
             Field.textarea("you_said", label_size=Size.SMALL, rows=3),
             Field.textarea("we_did", label_size=Size.SMALL, rows=3),

@@ -10,8 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from actions.models import StaleEdit
-from send_portal.models import TimeStampedModel
+from send_portal.models import TimeStampedModel, VersionedModel
 
 
 class GroupKind(models.TextChoices):
@@ -141,7 +140,7 @@ class MeetingQuerySet(models.QuerySet):
         )
 
 
-class Meeting(TimeStampedModel):
+class Meeting(TimeStampedModel, VersionedModel):
     """A meeting of a governance group, or a DfE and NHS England stocktake."""
 
     group = models.ForeignKey("governance.Group", on_delete=models.PROTECT, related_name="meetings")
@@ -158,7 +157,6 @@ class Meeting(TimeStampedModel):
         blank=True,
         related_name="meetings_attended",
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
     objects = MeetingQuerySet.as_manager()
@@ -222,37 +220,6 @@ class Meeting(TimeStampedModel):
                     row.status = status
                     row.save(update_fields=["status"])
 
-    def save_details(self, changes, *, expected_version):
-        """Change the meeting's details and minutes if nobody else has changed them since
-        `expected_version`; raise StaleEdit otherwise. One transaction, history recorded."""
-        with transaction.atomic():
-            current = Meeting.objects.select_for_update().get(pk=self.pk)
-            if current.version != expected_version:
-                raise StaleEdit(current)
-            for name, value in changes.items():
-                setattr(self, name, value)
-            self.version = current.version + 1
-            self.full_clean()
-            self.save()
-
-    def changes_since(self, version):
-        """What others changed after the form at `version` was loaded, from the recorded history:
-        {"who": [names], "when": datetime, "fields": [(label, old, new), ...]}, or None if unknown."""
-        baseline = self.history.filter(version=version).order_by("-history_date").first()
-        latest = self.history.order_by("-history_date").first()
-        if baseline is None or latest is None or latest.pk == baseline.pk:
-            return None
-        later = self.history.filter(history_date__gt=baseline.history_date).select_related("history_user")
-        fields = []
-        for change in latest.diff_against(baseline, excluded_fields=["version", "updated"]).changes:
-            field = self._meta.get_field(change.field)
-            display = dict(field.flatchoices) if field.choices else {}
-            fields.append(
-                (field.verbose_name, display.get(change.old, change.old), display.get(change.new, change.new))
-            )
-        names = sorted({record.history_user.display_name for record in later if record.history_user_id})
-        return {"who": names, "when": latest.history_date, "fields": fields}
-
 
 class AttendanceStatus(models.TextChoices):
     PRESENT = "present", "Present"
@@ -282,7 +249,7 @@ class Attendance(models.Model):
         return f"{self.person}: {self.get_status_display()}"
 
 
-class AgendaItem(models.Model):
+class AgendaItem(VersionedModel):
     """An item on a meeting's agenda, optionally about a priority or particular plan actions."""
 
     meeting = models.ForeignKey("governance.Meeting", on_delete=models.CASCADE, related_name="agenda_items")
@@ -316,7 +283,7 @@ class AgendaItem(models.Model):
         return self.presenter.display_name if self.presenter_id else self.presenter_role
 
 
-class Decision(models.Model):
+class Decision(VersionedModel):
     """A decision recorded at a meeting."""
 
     meeting = models.ForeignKey("governance.Meeting", on_delete=models.CASCADE, related_name="decisions")
@@ -381,7 +348,7 @@ class MeetingActionQuerySet(models.QuerySet):
         )
 
 
-class MeetingAction(TimeStampedModel):
+class MeetingAction(TimeStampedModel, VersionedModel):
     """An entry in the action log: something a meeting asked someone to do."""
 
     meeting = models.ForeignKey(
@@ -441,20 +408,25 @@ class MeetingAction(TimeStampedModel):
     def close(self, status, *, reason="", today=None):
         """Close the item as done, or as dropped with the reason; records today as the closing date.
 
-        Closing an item that is already closed changes nothing, so the first closing date is kept."""
+        Closing an item that is already closed changes nothing, so the first closing date is kept. The
+        item is read again, locked, first: closing works from its current state, and an edit form opened
+        before the closing is out of date (the version goes up)."""
         if status not in (MeetingActionStatus.DONE, MeetingActionStatus.DROPPED):
             raise ValidationError("An action is closed as done or dropped.")
         if status == MeetingActionStatus.DROPPED and not reason.strip():
             raise ValidationError({"dropped_reason": "Give the reason the action was dropped"})
-        if self.status != MeetingActionStatus.OPEN:
-            return
-        self.status = status
-        self.dropped_reason = reason.strip() if status == MeetingActionStatus.DROPPED else ""
-        self.closed_on = today or timezone.localdate()
-        self.save(update_fields=["status", "dropped_reason", "closed_on", "updated"])
+        with transaction.atomic():
+            self.refresh_from_db(from_queryset=MeetingAction.objects.select_for_update())
+            if self.status != MeetingActionStatus.OPEN:
+                return
+            self.status = status
+            self.dropped_reason = reason.strip() if status == MeetingActionStatus.DROPPED else ""
+            self.closed_on = today or timezone.localdate()
+            self.version += 1
+            self.save(update_fields=["status", "dropped_reason", "closed_on", "version", "updated"])
 
 
-class FeedbackItem(TimeStampedModel):
+class FeedbackItem(TimeStampedModel, VersionedModel):
     """'You said, we did': feedback from children, young people and families, and the response to it."""
 
     meeting = models.ForeignKey(

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from actions.models import Action, StaleEdit
+from actions.models import Action
 from governance.calendar import meetings_calendar
 from governance.filters import GroupFilterSet, MeetingActionFilterSet, MeetingFilterSet
 from governance.forms import (
@@ -42,7 +42,7 @@ from governance.tables import GroupTable, MeetingActionTable, MeetingTable
 from indicators.models import Indicator
 from send_portal.history import changes_from_history, merged
 from send_portal.rules import who_can
-from send_portal.views import ObjectListView, get_permitted, keep_input
+from send_portal.views import ObjectListView, get_permitted, versioned_edit
 
 OPEN_ACTIONS_SHOWN = 25  # on a group's page; the action log lists them all, page by page
 
@@ -152,19 +152,13 @@ def meeting_add(request):
 def meeting_edit(request, pk):
     """Edit a meeting's details and minutes; a stale form is refused with what changed, never overwrites."""
     meeting = get_permitted(request.user, Meeting, "governance.change_meeting", pk=pk)
-    form = MeetingForm(request.POST or None, instance=meeting, initial={"version": meeting.version})
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting.save_details(form.changes(), expected_version=form.cleaned_data["version"])
-        except StaleEdit as stale:
-            conflict = stale.current.changes_since(form.cleaned_data["version"]) or {}
-            meeting = stale.current
-            form = keep_input(MeetingForm, request, meeting.version, instance=meeting)
-        else:
-            messages.success(request, f"{meeting} is saved.")
-            return redirect(meeting)
-    return _meeting_form_page(request, meeting, "Edit the meeting and its minutes", form, conflict=conflict)
+    saved, form, conflict = versioned_edit(request, MeetingForm, meeting)
+    if saved:
+        messages.success(request, f"{meeting} is saved.")
+        return redirect(meeting)
+    return _meeting_form_page(
+        request, form.instance, "Edit the meeting and its minutes", form, conflict=conflict
+    )
 
 
 def agendaitem_add(request, pk):
@@ -181,14 +175,16 @@ def agendaitem_add(request, pk):
 
 
 def agendaitem_edit(request, pk, item_pk):
+    """Edit an agenda item; a stale form is refused with what changed, never overwrites."""
     meeting = get_permitted(request.user, Meeting, "governance.change_agendaitem", pk=pk)
     item = get_object_or_404(meeting.agenda_items, pk=item_pk)
-    form = AgendaItemForm(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    saved, form, conflict = versioned_edit(request, AgendaItemForm, item)
+    if saved:
         messages.success(request, f"Agenda item {item.order} is saved.")
         return redirect(f"{meeting.get_absolute_url()}#agenda")
-    return _meeting_form_page(request, meeting, f"Edit agenda item {item.order}", form)
+    return _meeting_form_page(
+        request, meeting, f"Edit agenda item {item.order}", form, conflict=conflict, what="agenda item"
+    )
 
 
 def agendaitem_delete(request, pk, item_pk):
@@ -213,16 +209,17 @@ def decision_add(request, pk):
 
 
 def decision_edit(request, pk, decision_pk):
-    """Correct a decision's wording or agenda item. Decisions are not deleted in the portal: they are the
-    record (administrators can, in the Django admin)."""
+    """Correct a decision's wording or agenda item; a stale form is refused with what changed. Decisions
+    are not deleted in the portal: they are the record (administrators can, in the Django admin)."""
     meeting = get_permitted(request.user, Meeting, "governance.change_decision", pk=pk)
     decision = get_object_or_404(meeting.decisions, pk=decision_pk)
-    form = DecisionForm(request.POST or None, instance=decision, meeting=meeting)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    saved, form, conflict = versioned_edit(request, DecisionForm, decision, meeting=meeting)
+    if saved:
         messages.success(request, f"Decision {decision.order} is saved.")
         return redirect(f"{meeting.get_absolute_url()}#decisions")
-    return _meeting_form_page(request, meeting, f"Edit decision {decision.order}", form)
+    return _meeting_form_page(
+        request, meeting, f"Edit decision {decision.order}", form, conflict=conflict, what="decision"
+    )
 
 
 def meetingaction_add(request, pk):
@@ -236,15 +233,17 @@ def meetingaction_add(request, pk):
 
 
 def meetingaction_edit(request, pk, action_pk):
-    """Edit an action-log item's wording, owner and due date (closing it has its own page)."""
+    """Edit an action-log item's wording, owner and due date (closing it has its own page); a stale form
+    is refused with what changed, never overwrites."""
     meeting = get_permitted(request.user, Meeting, "governance.change_meetingaction", pk=pk)
     item = get_object_or_404(meeting.meeting_actions, pk=action_pk)
-    form = MeetingActionForm(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    saved, form, conflict = versioned_edit(request, MeetingActionForm, item)
+    if saved:
         messages.success(request, "The action is saved.")
         return redirect(f"{meeting.get_absolute_url()}#action-{item.pk}")
-    return _meeting_form_page(request, meeting, "Edit an action on the action log", form)
+    return _meeting_form_page(
+        request, meeting, "Edit an action on the action log", form, conflict=conflict, what="action"
+    )
 
 
 def meetingaction_close(request, pk):
@@ -307,15 +306,17 @@ def feedbackitem_add(request, pk):
 
 
 def feedbackitem_edit(request, pk, item_pk):
-    """Edit a 'you said, we did' item, e.g. to record what was done once it is done."""
+    """Edit a 'you said, we did' item, e.g. to record what was done once it is done; a stale form is
+    refused with what changed, never overwrites."""
     meeting = get_permitted(request.user, Meeting, "governance.change_feedbackitem", pk=pk)
     item = get_object_or_404(meeting.feedback_items, pk=item_pk)
-    form = FeedbackItemForm(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    saved, form, conflict = versioned_edit(request, FeedbackItemForm, item)
+    if saved:
         messages.success(request, "The 'you said, we did' item is saved.")
         return redirect(f"{meeting.get_absolute_url()}#you-said-we-did")
-    return _meeting_form_page(request, meeting, "Edit 'you said, we did'", form)
+    return _meeting_form_page(
+        request, meeting, "Edit 'you said, we did'", form, conflict=conflict, what="'you said, we did' item"
+    )
 
 
 # --- The action log ------------------------------------------------------------------------------------
@@ -483,7 +484,9 @@ def calendar_feed(request, token):
 
 
 # --- Shared --------------------------------------------------------------------------------------------
-def _meeting_form_page(request, meeting, title, form, conflict=None, intro=""):
+def _meeting_form_page(request, meeting, title, form, conflict=None, intro="", what="meeting"):
+    """The form page for a meeting or something recorded at it; `conflict` and `what` explain a refused
+    stale save (components/_conflict.html)."""
     return render(
         request,
         "layouts/object_form.html",
@@ -493,7 +496,7 @@ def _meeting_form_page(request, meeting, title, form, conflict=None, intro=""):
             "intro": intro,
             "form": form,
             "conflict": conflict,
-            "what": "meeting",
+            "what": what,
             "back_url": meeting.get_absolute_url(),
         },
     )

@@ -1,5 +1,6 @@
-"""The sign-in form."""
+"""The sign-in form, and the base of forms that refuse stale saves."""
 
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
@@ -22,3 +23,15 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].validators.append(MaxLengthValidator(limit))
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class VersionedForm(forms.ModelForm):
+    """A form for a record that refuses stale saves (see VersionedModel.save_details): it carries the
+    version it was loaded at in a hidden field, and hands save_details the edited fields. (Empty on a form
+    that creates a record.)"""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def changes(self):
+        """The edited fields and their new values, for save_details."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields}

@@ -1,8 +1,9 @@
-"""People, organisations and the shared base model."""
+"""People, organisations and the shared base models."""
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
+from simple_history.models import DeletedObject
 
 
 class TimeStampedModel(models.Model):
@@ -13,6 +14,82 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class StaleEdit(Exception):
+    """Someone else changed the record after this form was loaded."""
+
+    def __init__(self, current):
+        super().__init__(f"{current} was changed by someone else after you opened it.")
+        self.current = current
+
+
+class VersionedModel(models.Model):
+    """Abstract base for a record people edit in forms: a `version` that every change adds one to, so a
+    save from a form loaded at an older version is refused (StaleEdit) instead of overwriting the other
+    person's change, and that change can be named from the history.
+
+    The concrete model needs `history = HistoricalRecords()` (django-simple-history).
+    """
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    # Fields beyond `version` and `updated` that a person did not change themselves (e.g. a sort key),
+    # left out of what changes_since() reports.
+    unreported_fields = ()
+
+    class Meta:
+        abstract = True
+
+    def save_details(self, changes, *, expected_version):
+        """Set `changes` ({field name: value}; a many-to-many field is given its list of records) if
+        nobody else has changed the record since `expected_version`; raise StaleEdit otherwise.
+        One transaction, history recorded."""
+        with transaction.atomic():
+            current = type(self)._default_manager.select_for_update().get(pk=self.pk)
+            if current.version != expected_version:
+                raise StaleEdit(current)
+            many = {}
+            for name, value in changes.items():
+                if self._meta.get_field(name).many_to_many:
+                    many[name] = value
+                else:
+                    setattr(self, name, value)
+            self.version = current.version + 1
+            self.full_clean()
+            self.save()
+            for name, value in many.items():
+                getattr(self, name).set(value)
+
+    def changes_since(self, version):
+        """What others changed after the form at `version` was loaded, from the recorded history:
+        {"who": [names], "when": datetime, "fields": [(label, old, new), ...]}, or None if unknown.
+        Queries: the history rows, plus one per related record whose change is named."""
+        baseline = self.history.filter(version=version).order_by("-history_date").first()
+        latest = self.history.order_by("-history_date").first()
+        if baseline is None or latest is None or latest.pk == baseline.pk:
+            return None
+        later = self.history.filter(history_date__gt=baseline.history_date).select_related("history_user")
+        excluded = ["version", "updated", *self.unreported_fields]
+        fields = []
+        for change in latest.diff_against(
+            baseline, excluded_fields=excluded, foreign_keys_are_objs=True
+        ).changes:
+            field = self._meta.get_field(change.field)
+            fields.append((field.verbose_name, _shown(field, change.old), _shown(field, change.new)))
+        names = sorted({record.history_user.display_name for record in later if record.history_user_id})
+        return {"who": names, "when": latest.history_date, "fields": fields}
+
+
+def _shown(field, value):
+    """A value from a history diff as a person reads it: a choice's label, the names of related records."""
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if field.many_to_many:  # rows of the through table, each {source: record, target: record}
+        return ", ".join(str(row[field.m2m_reverse_field_name()]) for row in value)
+    if isinstance(value, DeletedObject) and value.pk is None:  # how the diff gives an empty foreign key
+        return None
+    return value
 
 
 class OrganisationKind(models.TextChoices):

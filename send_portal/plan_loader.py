@@ -799,7 +799,7 @@ class PlanLoader:
                 "presenter_role": presenter_role,
             }
             agenda_item, outcome = self._upsert(
-                AgendaItem, item.label, {"meeting": meeting, "order": order}, values
+                AgendaItem, item.label, {"meeting": meeting, "order": order}, values, bump_version=True
             )
             if item.has("actions"):  # the plan actions the item is about, by reference
                 refs = item.texts("actions")
@@ -811,6 +811,9 @@ class PlanLoader:
                     )
                 if set(actions) != set(agenda_item.actions.all()):
                     agenda_item.actions.set(actions)
+                    if outcome == UNCHANGED:  # a form opened before this load now sees it is out of date
+                        agenda_item.version += 1
+                        agenda_item.save(update_fields=["version"])
                     self.report.upgrade(AgendaItem, outcome)
 
         decisions = entry.data.get("decisions") or []
@@ -822,7 +825,13 @@ class PlanLoader:
                 text = Entry(text, label).text("text")
             elif not isinstance(text, str) or not text.strip():
                 raise PlanFileError(f"{label}: expected the decision's text, got {_show(text)}")
-            self._upsert(Decision, label, {"meeting": meeting, "order": order}, {"text": text.strip()})
+            self._upsert(
+                Decision,
+                label,
+                {"meeting": meeting, "order": order},
+                {"text": text.strip()},
+                bump_version=True,
+            )
 
         for item in entry.entries("actions_arising"):
             owner_role = item.text("owner_role", required=False)
@@ -839,7 +848,7 @@ class PlanLoader:
                 "closed_on": closed_on,
             }
             lookup = {"meeting": meeting, "text": item.text("text")}
-            self._upsert(MeetingAction, item.label, lookup, values)
+            self._upsert(MeetingAction, item.label, lookup, values, bump_version=True)
 
         for item in entry.entries("you_said_we_did"):
             lookup = {"meeting": meeting, "you_said": item.text("you_said")}
@@ -848,7 +857,7 @@ class PlanLoader:
                 "impact": item.text("impact", required=False),
                 "priority": self._priority(item, "priority", required=False),
             }
-            self._upsert(FeedbackItem, item.label, lookup, values)
+            self._upsert(FeedbackItem, item.label, lookup, values, bump_version=True)
 
     def _load_attendance(self, entry, meeting):
         """`attendance: {present: [...], apologies: [...], absent: [...]}`, people by job title or username."""

@@ -20,6 +20,7 @@ from governance.models import Meeting
 from indicators.digests import overview
 from indicators.models import Indicator
 from send_portal.exports import SafeTableExport
+from send_portal.models import StaleEdit
 from send_portal.rules import who_can
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,29 @@ def keep_input(form_class, request, version, **kwargs):
     form = form_class(data, **kwargs)
     form.is_valid()
     return form
+
+
+def versioned_edit(request, form_class, record, **form_kwargs):
+    """Show the edit form of a VersionedModel `record`, and on a valid POST save it with save_details,
+    unless someone else changed the record after the form was loaded. Returns (saved, form, conflict).
+
+    A refused save gives `conflict`, what the other person changed (changes_since; {} when the history
+    cannot say), and a form that keeps what the person typed, bound to the record as it is now
+    (`form.instance`) with its current version. Otherwise `conflict` is None."""
+    form = form_class(
+        request.POST or None, instance=record, initial={"version": record.version}, **form_kwargs
+    )
+    if request.method != "POST" or not form.is_valid():
+        return False, form, None
+    loaded = form.cleaned_data["version"]
+    try:
+        record.save_details(form.changes(), expected_version=loaded)
+    except StaleEdit as stale:
+        current = stale.current
+        conflict = current.changes_since(loaded) or {}
+        form = keep_input(form_class, request, current.version, instance=current, **form_kwargs)
+        return False, form, conflict
+    return True, form, None
 
 
 class PortalPermissionMixin:

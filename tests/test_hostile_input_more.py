@@ -288,6 +288,12 @@ TIMES = st.one_of(
 )
 
 
+def a_version(draw, record):
+    """The version an edit form carries: mostly the record's current one, else a stale number or garbage."""
+    current = type(record).objects.get(pk=record.pk).version
+    return draw(st.one_of(st.just(str(current)), NUMBERS, st.just("")))
+
+
 def meeting_data(draw, group):
     return {
         "group": draw(one_of_or_garbage(group.pk)),
@@ -307,11 +313,9 @@ def test_the_meeting_forms_answer_hostile_input_with_errors_or_success(client, o
     client.force_login(operations)
     response = client.post(reverse("governance:meeting_add"), meeting_data(data.draw, meeting.group))
     assert response.status_code in (200, 302)
-    current = Meeting.objects.get(pk=meeting.pk)
-    version = data.draw(st.one_of(st.just(str(current.version)), NUMBERS, st.just("")))
     response = client.post(
         reverse("governance:meeting_edit", args=[meeting.pk]),
-        {**meeting_data(data.draw, meeting.group), "version": version},
+        {**meeting_data(data.draw, meeting.group), "version": a_version(data.draw, meeting)},
     )
     assert response.status_code in (200, 302)
     for added in Meeting.objects.order_by("-pk")[:2]:
@@ -337,6 +341,7 @@ def test_the_agenda_forms_answer_hostile_input_with_errors_or_success(
             "action_refs": data.draw(st.one_of(st.just("P1.1, p1.1"), HOSTILE_TEXT)),
             "presenter": data.draw(one_of_or_garbage(operations.pk)),
             "presenter_role": data.draw(HOSTILE_TEXT),
+            "version": a_version(data.draw, item),
         }
         assert client.post(url, fields).status_code in (200, 302)
     assert_pages_escape(client, *meeting_pages(client, meeting, operations)[:2])
@@ -353,7 +358,11 @@ def test_the_decision_form_answers_hostile_input_with_errors_or_success(client, 
         reverse("governance:decision_add", args=[meeting.pk]),
         reverse("governance:decision_edit", args=[meeting.pk, decision.pk]),
     ):
-        fields = {"agenda_item": data.draw(one_of_or_garbage(item.pk)), "text": data.draw(HOSTILE_TEXT)}
+        fields = {
+            "agenda_item": data.draw(one_of_or_garbage(item.pk)),
+            "text": data.draw(HOSTILE_TEXT),
+            "version": a_version(data.draw, decision),
+        }
         assert client.post(url, fields).status_code in (200, 302)
     assert_pages_escape(client, *meeting_pages(client, meeting, operations)[:2])
 
@@ -374,6 +383,7 @@ def test_the_action_log_forms_answer_hostile_input_with_errors_or_success(
             "owner": data.draw(one_of_or_garbage(lead.pk)),
             "owner_role": data.draw(HOSTILE_TEXT),
             "due_date": data.draw(DATES),
+            "version": a_version(data.draw, item),
         }
         assert client.post(url, fields).status_code in (200, 302)
     response = client.post(
@@ -423,6 +433,7 @@ def test_the_feedback_form_answers_hostile_input_with_errors_or_success(
             "you_said": data.draw(HOSTILE_TEXT),
             "we_did": data.draw(HOSTILE_TEXT),
             "impact": data.draw(HOSTILE_TEXT),
+            "version": a_version(data.draw, item),
         }
         assert client.post(url, fields).status_code in (200, 302)
     assert_pages_escape(client, meeting.get_absolute_url())

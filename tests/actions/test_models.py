@@ -133,6 +133,16 @@ def test_record_update_refuses_a_stale_version_and_writes_nothing():
     assert action.status == Status.ON_TRACK
 
 
+def test_what_changed_since_a_version_names_the_new_lead_not_their_number():
+    action = ActionFactory()
+    lead = UserFactory(first_name="Nadia", last_name="Lead")
+    action.save_details({"lead": lead}, expected_version=1)
+
+    changes = action.changes_since(1)
+
+    assert [(label, old, str(new)) for label, old, new in changes["fields"]] == [("lead", None, "Nadia Lead")]
+
+
 def test_record_update_rejects_an_invalid_update_and_leaves_the_action_unchanged():
     action = ActionFactory()
 

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from actions.models import StaleEdit
 from governance.models import (
     CalendarFeed,
     Escalation,
@@ -15,8 +14,10 @@ from governance.models import (
     MeetingKind,
     MeetingStatus,
 )
+from send_portal.models import StaleEdit
 from tests.factories import (
     ActionFactory,
+    AgendaItemFactory,
     AttendanceFactory,
     GroupFactory,
     IndicatorFactory,
@@ -112,6 +113,27 @@ def test_closing_an_action_twice_keeps_the_first_closing_date():
     )
 
 
+def test_closing_an_action_moves_its_version_on():
+    item = MeetingActionFactory()
+
+    item.close(MeetingActionStatus.DONE)
+
+    item.refresh_from_db()
+    assert (item.status, item.version) == (MeetingActionStatus.DONE, 2)
+
+
+def test_closing_an_out_of_date_copy_of_an_action_closed_since_keeps_the_first_closing():
+    item = MeetingActionFactory()
+    copy = MeetingAction.objects.get(pk=item.pk)  # loaded by someone else while it was still open
+    item.close(MeetingActionStatus.DONE, today=date(2026, 2, 1))
+
+    copy.close(MeetingActionStatus.DROPPED, reason="Changed our minds.", today=date(2026, 3, 1))
+
+    item.refresh_from_db()
+    assert (item.status, item.closed_on, item.version) == (MeetingActionStatus.DONE, date(2026, 2, 1), 2)
+    assert copy.status == MeetingActionStatus.DONE  # the copy now shows what is stored
+
+
 def test_dropping_an_action_needs_a_reason():
     item = MeetingActionFactory()
     with pytest.raises(ValidationError):
@@ -194,6 +216,51 @@ def test_saving_a_meeting_from_an_out_of_date_form_is_refused():
 
     meeting.refresh_from_db()
     assert (meeting.minutes, meeting.version) == ("Second draft.", 2)
+
+
+def test_saving_an_action_log_item_from_an_out_of_date_form_is_refused_and_writes_nothing():
+    item = MeetingActionFactory(text="First wording.")
+    item.save_details({"text": "Second wording."}, expected_version=1)
+
+    with pytest.raises(StaleEdit):
+        item.save_details({"text": "My wording."}, expected_version=1)
+
+    item.refresh_from_db()
+    assert (item.text, item.version, item.history.count()) == ("Second wording.", 2, 2)
+
+
+def test_saving_an_agenda_item_sets_its_plan_actions_with_its_details():
+    item = AgendaItemFactory(title="EP recruitment")
+    action = ActionFactory(ref="P2.3")
+
+    item.save_details({"title": "EP recruitment update", "actions": [action]}, expected_version=1)
+
+    item.refresh_from_db()
+    assert (item.title, item.version, list(item.actions.all())) == ("EP recruitment update", 2, [action])
+
+
+def test_what_changed_on_a_decision_names_its_agenda_item_not_its_number():
+    meeting = MeetingFactory()
+    finance = AgendaItemFactory(meeting=meeting, order=2, title="Finance")
+    decision = meeting.record_decision(text="Agreed the budget.")
+    decision.save_details({"agenda_item": finance}, expected_version=1)
+
+    changes = decision.changes_since(1)
+
+    assert [(label, old, str(new)) for label, old, new in changes["fields"]] == [
+        ("agenda item", None, "2. Finance")
+    ]
+
+
+def test_what_changed_on_an_agenda_item_names_the_plan_actions_linked():
+    item = AgendaItemFactory(title="EP recruitment")
+    ActionFactory(ref="P2.4", title="Train SENCOs")
+    action = ActionFactory(ref="P2.3", title="Recruit educational psychologists")
+    item.save_details({"actions": [action]}, expected_version=1)
+
+    changes = item.changes_since(1)
+
+    assert changes["fields"] == [("actions", "", "P2.3 Recruit educational psychologists")]
 
 
 def test_recording_attendance_adds_changes_and_removes_people():

@@ -8,6 +8,7 @@ from datetime import date, time, timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from governance.models import (
     AgendaItem,
@@ -279,7 +280,7 @@ def test_editing_a_decision_saves_it_and_returns_to_the_meetings_decisions(clien
 
     response = client.post(
         reverse("governance:decision_edit", args=[meeting.pk, decision.pk]),
-        {"agenda_item": item.pk, "text": "Agreed the plan."},
+        {"version": decision.version, "agenda_item": item.pk, "text": "Agreed the plan."},
     )
 
     decision.refresh_from_db()
@@ -312,7 +313,13 @@ def test_editing_an_action_log_item_saves_it_and_returns_to_its_row(client, oper
 
     response = client.post(
         reverse("governance:meetingaction_edit", args=[meeting.pk, item.pk]),
-        {"text": "Write up the minutes.", "owner": operations.pk, "owner_role": "", "due_date": "2027-02-01"},
+        {
+            "version": item.version,
+            "text": "Write up the minutes.",
+            "owner": operations.pk,
+            "owner_role": "",
+            "due_date": "2027-02-01",
+        },
     )
 
     item.refresh_from_db()
@@ -351,7 +358,9 @@ def test_an_action_log_item_keeps_an_owner_who_has_since_left(client, operations
     url = reverse("governance:meetingaction_edit", args=[meeting.pk, item.pk])
 
     assert f'<option value="{leaver.pk}" selected>' in client.get(url).content.decode()
-    client.post(url, {"text": item.text, "owner": leaver.pk, "due_date": "2027-03-01"})
+    client.post(
+        url, {"version": item.version, "text": item.text, "owner": leaver.pk, "due_date": "2027-03-01"}
+    )
 
     item.refresh_from_db()
     assert (item.owner, item.due_date) == (leaver, date(2027, 3, 1))
@@ -365,7 +374,12 @@ def test_editing_you_said_we_did_saves_it_and_returns_to_the_meetings_list_of_th
 
     response = client.post(
         reverse("governance:feedbackitem_edit", args=[meeting.pk, item.pk]),
-        {"you_said": "Letters are confusing.", "we_did": "Rewrote them with parents.", "impact": ""},
+        {
+            "version": item.version,
+            "you_said": "Letters are confusing.",
+            "we_did": "Rewrote them with parents.",
+            "impact": "",
+        },
     )
 
     item.refresh_from_db()
@@ -455,6 +469,146 @@ def test_the_meeting_page_links_each_item_to_its_edit_page_named_for_screen_read
         assert f'href="{url}">Edit<span class="govuk-visually-hidden">{hidden}</span></a>' in text
 
 
+# --- Two people editing the same record at once ---------------------------------------------------------
+STALE_EDITS = {  # what the page calls it: (edit page, a new item, its form's data, the field both change)
+    "agenda item": (
+        "governance:agendaitem_edit",
+        lambda meeting: AgendaItemFactory(meeting=meeting, order=1, title="Finance"),
+        lambda item: {"order": item.order, "title": item.title, "action_refs": "", "presenter_role": ""},
+        "title",
+    ),
+    "decision": (
+        "governance:decision_edit",
+        lambda meeting: meeting.record_decision(text="Agred the plan."),
+        lambda item: {"agenda_item": "", "text": item.text},
+        "text",
+    ),
+    "action": (
+        "governance:meetingaction_edit",
+        lambda meeting: MeetingActionFactory(meeting=meeting, text="Write it up.", owner_role="Clerk"),
+        lambda item: {"text": item.text, "owner_role": item.owner_role, "due_date": ""},
+        "text",
+    ),
+    "'you said, we did' item": (
+        "governance:feedbackitem_edit",
+        lambda meeting: FeedbackItemFactory(meeting=meeting, you_said="Letters are confusing.", we_did=""),
+        lambda item: {"you_said": item.you_said, "we_did": item.we_did, "impact": ""},
+        "we_did",
+    ),
+}
+
+
+@pytest.fixture
+def rita(operations):
+    """A second member of the Operations Group, editing at the same time."""
+    person = UserFactory(first_name="Rita", last_name="Clerk")
+    person.groups.set(operations.groups.all())
+    return person
+
+
+@pytest.mark.parametrize("kind", STALE_EDITS)
+def test_saving_an_item_from_an_out_of_date_form_is_refused_and_names_the_other_change(
+    client, operations, rita, meeting, kind
+):
+    name, make, form_data, field = STALE_EDITS[kind]
+    item = make(meeting)
+    url = reverse(name, args=[meeting.pk, item.pk])
+    loaded = {"version": item.version, **form_data(item)}
+    client.force_login(rita)
+    assert client.post(url, loaded | {field: "Rita's wording."}).status_code == 302
+    recorded = item.history.count()
+    client.force_login(operations)
+
+    response = client.post(url, loaded | {field: "My wording."})
+
+    text = response.content.decode()
+    item.refresh_from_db()
+    assert response.status_code == 200
+    assert "Your changes have not been saved" in text
+    assert f"Rita Clerk changed this {escape(kind)} after you opened this page" in text
+    assert "Rita&#x27;s wording." in text  # her change, in the "Now" column
+    assert "My wording." in text  # what I typed is still in the form
+    assert 'name="version" value="2"' in text  # ready to save again over her change, knowingly
+    assert (getattr(item, field), item.version) == ("Rita's wording.", 2)
+    assert item.history.count() == recorded  # nothing written
+
+
+@pytest.mark.parametrize("kind", STALE_EDITS)
+def test_saving_an_item_from_a_current_form_saves_it_and_moves_its_version_on(
+    client, operations, meeting, kind
+):
+    name, make, form_data, field = STALE_EDITS[kind]
+    item = make(meeting)
+    client.force_login(operations)
+
+    response = client.post(
+        reverse(name, args=[meeting.pk, item.pk]),
+        {"version": item.version, **form_data(item), field: "New wording."},
+    )
+
+    item.refresh_from_db()
+    assert response.status_code == 302
+    assert (getattr(item, field), item.version) == ("New wording.", 2)
+
+
+@pytest.mark.parametrize("kind", STALE_EDITS)
+def test_saving_the_kept_form_again_after_a_refusal_saves_it(client, operations, rita, meeting, kind):
+    name, make, form_data, field = STALE_EDITS[kind]
+    item = make(meeting)
+    url = reverse(name, args=[meeting.pk, item.pk])
+    loaded = {"version": item.version, **form_data(item)}
+    client.force_login(rita)
+    client.post(url, loaded | {field: "Rita's wording."})
+    client.force_login(operations)
+    client.post(url, loaded | {field: "My wording."})
+
+    response = client.post(url, loaded | {"version": 2, field: "My wording."})
+
+    item.refresh_from_db()
+    assert response.status_code == 302
+    assert (getattr(item, field), item.version) == ("My wording.", 3)
+
+
+def test_an_out_of_date_agenda_item_names_the_plan_actions_the_other_person_linked(
+    client, operations, rita, meeting
+):
+    ActionFactory(ref="P2.3", title="Recruit educational psychologists")
+    item = AgendaItemFactory(meeting=meeting, order=1, title="EP recruitment")
+    url = reverse("governance:agendaitem_edit", args=[meeting.pk, item.pk])
+    loaded = {"version": 1, "order": 1, "title": "EP recruitment", "action_refs": "", "presenter_role": ""}
+    client.force_login(rita)
+    client.post(url, loaded | {"action_refs": "p2.3"})
+    client.force_login(operations)
+
+    response = client.post(url, loaded | {"title": "EP recruitment update"})
+
+    assert "P2.3 Recruit educational psychologists" in response.content.decode()
+    item.refresh_from_db()
+    assert item.title == "EP recruitment"
+    assert list(item.actions.values_list("ref", flat=True)) == ["P2.3"]
+
+
+def test_closing_an_action_log_item_makes_an_edit_form_opened_before_it_out_of_date(
+    client, operations, meeting
+):
+    item = MeetingActionFactory(meeting=meeting, text="Write it up.", owner_role="Clerk")
+    loaded = {"version": item.version, "text": "Write it up.", "owner_role": "Clerk", "due_date": ""}
+    client.force_login(operations)
+    client.post(
+        reverse("governance:meetingaction_close", args=[item.pk]), {"status": MeetingActionStatus.DONE}
+    )
+
+    response = client.post(
+        reverse("governance:meetingaction_edit", args=[meeting.pk, item.pk]), loaded | {"text": "Reworded."}
+    )
+
+    text = response.content.decode()
+    item.refresh_from_db()
+    assert "Your changes have not been saved" in text
+    assert '<td class="govuk-table__cell">Done</td>' in text  # the status, in the "Now" column
+    assert (item.text, item.status, item.version) == ("Write it up.", MeetingActionStatus.DONE, 2)
+
+
 def test_a_board_member_sees_no_edit_links_on_the_meeting_page(client, board_member, meeting):
     meeting.record_decision(text="Agreed the plan.")
     MeetingActionFactory(meeting=meeting)
@@ -474,15 +628,16 @@ def test_edits_to_decisions_actions_and_you_said_we_did_show_on_the_meetings_his
     feedback = FeedbackItemFactory(meeting=meeting, you_said="Letters are confusing.", we_did="")
     client.force_login(operations)
     client.post(
-        reverse("governance:decision_edit", args=[meeting.pk, decision.pk]), {"text": "Agreed the plan."}
+        reverse("governance:decision_edit", args=[meeting.pk, decision.pk]),
+        {"version": decision.version, "text": "Agreed the plan."},
     )
     client.post(
         reverse("governance:meetingaction_edit", args=[meeting.pk, action.pk]),
-        {"text": "Write it up.", "owner_role": "Board secretary"},
+        {"version": action.version, "text": "Write it up.", "owner_role": "Board secretary"},
     )
     client.post(
         reverse("governance:feedbackitem_edit", args=[meeting.pk, feedback.pk]),
-        {"you_said": "Letters are confusing.", "we_did": "Rewrote them."},
+        {"version": feedback.version, "you_said": "Letters are confusing.", "we_did": "Rewrote them."},
     )
 
     text = client.get(reverse("governance:meeting_history", args=[meeting.pk])).content.decode()

@@ -218,6 +218,29 @@ def test_a_changed_value_in_the_file_is_reported_as_updated(tmp_path, plan_data)
 
 
 @pytest.mark.django_db
+def test_a_reload_that_changes_a_meetings_records_makes_forms_opened_before_it_out_of_date(
+    tmp_path, plan_data
+):
+    load()
+    first = plan_data["meetings"][0]
+    first["agenda"][0]["title"] = "Welcome"
+    first["agenda"][1]["actions"] = ["P1.1"]
+    first["decisions"][0] = "Terms of reference agreed; membership to follow."
+    first["actions_arising"][0]["due_date"] = date(2025, 6, 10)
+    first["you_said_we_did"][0]["we_did"] = "Letters now name a contact."
+
+    load(str(write_plan(tmp_path, plan_data)))
+
+    meeting = Meeting.objects.get(title=first["title"])
+    assert list(meeting.agenda_items.values_list("order", "version")[:3]) == [(1, 2), (2, 2), (3, 1)]
+    assert list(Decision.objects.filter(version=2).values_list("text", flat=True)) == [
+        "Terms of reference agreed; membership to follow."
+    ]
+    assert MeetingAction.objects.filter(version=2).get().text == first["actions_arising"][0]["text"]
+    assert FeedbackItem.objects.filter(version=2).get().we_did == "Letters now name a contact."
+
+
+@pytest.mark.django_db
 def test_a_missing_field_names_the_entry_and_loads_nothing(tmp_path, plan_data):
     del plan_data["actions"][3]["due_date"]
 
