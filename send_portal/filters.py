@@ -1,11 +1,21 @@
-"""The form every FilterSet renders with: GOV.UK markup through crispy-forms-gds."""
+"""The form every FilterSet renders with: GOV.UK markup through crispy-forms-gds, kept in the cache."""
 
+import hashlib
+
+from crispy_forms.utils import render_crispy_form
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
+from django.core.cache import cache
 from django.core.validators import MaxLengthValidator
+from django.utils.safestring import mark_safe
 
 SEARCH_MAX_LENGTH = 200
+# A list page shows the same filters again and again, and rendering them (the lead list alone has a
+# hundred options at ten times Lancashire's size) took longer than the page's table. So a valid filter
+# form's HTML is kept in the cache, under a key made of the values asked for and every field's choices.
+RENDERED_VERSION = 1  # bump when the filter form's markup changes, so no page shows the old one
+RENDERED_SECONDS = 10 * 60
 
 
 def _layout_field(name, widget):
@@ -33,7 +43,37 @@ class FilterForm(forms.Form):
             self.fields["q"].widget.attrs["maxlength"] = SEARCH_MAX_LENGTH
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.form_method = "get"  # no CSRF token: it would end up in the URL of every filtered list
         self.helper.layout = Layout(
             *[_layout_field(name, field.widget) for name, field in self.fields.items()]
         )
         self.helper.add_input(Submit("", "Apply filters"))
+
+
+def rendered_filter_form(form):
+    """The HTML of a FilterForm: from the cache when a form with the same values and choices was rendered
+    in the last ten minutes; always afresh when it has errors (they show next to their fields)."""
+    if form.errors:
+        return render_crispy_form(form)
+    parts = [RENDERED_VERSION, type(form).__module__, type(form).__qualname__, form.prefix]
+    for name, field in form.fields.items():
+        key = form.add_prefix(name)
+        parts.append((name, form.data.getlist(key) if hasattr(form.data, "getlist") else form.data.get(key)))
+        if hasattr(field.widget, "choices"):
+            # Read once (a query for a model's choices) and used for the HTML too.
+            field.widget.choices = _plain(field.widget.choices)
+            parts.append(field.widget.choices)
+    key = "filter-form:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render_crispy_form(form)
+        cache.set(key, html, RENDERED_SECONDS)
+    return mark_safe(html)
+
+
+def _plain(choices):
+    """Choices as plain strings (a model's choices are objects whose repr differs on every request)."""
+    return [
+        (str(value), _plain(label)) if isinstance(label, (list, tuple)) else (str(value), str(label))
+        for value, label in choices
+    ]

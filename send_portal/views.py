@@ -20,6 +20,7 @@ from governance.models import Meeting
 from indicators.digests import overview
 from indicators.models import Indicator
 from send_portal.exports import SafeTableExport
+from send_portal.filters import rendered_filter_form
 from send_portal.models import StaleEdit
 from send_portal.rules import who_can
 
@@ -115,6 +116,7 @@ class ObjectListView(PortalPermissionMixin, ExportMixin, SingleTableMixin, Filte
         context["title"] = self.title
         context["add_url"] = self.add_url
         context["export_formats"] = self.export_formats
+        context["filter_form"] = rendered_filter_form(context["filter"].form)
         return context
 
 
