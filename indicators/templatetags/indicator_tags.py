@@ -1,5 +1,7 @@
 """Indicator components: status tags with their words, direction of travel, data freshness, SPC verdicts."""
 
+import functools
+
 from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
@@ -94,7 +96,7 @@ def spc_verdict(verdict, embed=False):
     screen and in print. On a page the icon is decorative (alt=""). `embed` is for the board pack: the icon
     goes in as a data: URI, so a kept pack needs nothing from the portal, and it gets a short alt text,
     because a tagged PDF (PDF/UA) requires one on every image (WeasyPrint cannot mark it as decoration)."""
-    src = static_svg_data_uri(verdict.icon) if embed else static(verdict.icon)
+    src = static_svg_data_uri(verdict.icon) if embed else _static_url(verdict.icon)
     alt = f"{verdict.kind.capitalize()} icon" if embed else ""
     return format_html(
         '<span class="portal-verdict portal-verdict--{}"><img class="portal-verdict__icon" src="{}" alt="{}" '
@@ -104,6 +106,12 @@ def spc_verdict(verdict, embed=False):
         alt,
         verdict.label,
     )
+
+
+@functools.cache
+def _static_url(path):
+    """static(path), worked out once per icon: a summary table shows fifty of them."""
+    return static(path)
 
 
 @register.simple_tag
