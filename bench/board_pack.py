@@ -6,8 +6,9 @@ Run against a database with the demo plan loaded (nothing is written: the pack i
     DATABASE_URL=sqlite:////tmp/bench.sqlite3 DEBUG=True .venv/bin/python manage.py load_plan
     DATABASE_URL=sqlite:////tmp/bench.sqlite3 DEBUG=True .venv/bin/python bench/board_pack.py [RUNS]
 
-The first run is cold (charts not yet cached in this process); later runs reuse the cached charts, as a
-second pack for the same meeting does in a long-running worker.
+The first run is cold (charts not yet cached in this process, WeasyPrint not yet imported); later runs
+reuse the cached charts, as a second pack for the same meeting does in a long-running worker.
+PROFILE=40 adds a cProfile of one more, warm, PDF (its 40 costliest functions, cumulative).
 """
 
 import os
@@ -64,6 +65,13 @@ def main(runs):
             f"(max {max(r[2] for r in warm):.2f} s), median {statistics.median(r[3] for r in warm):.2f} s CPU"
         )
     print(f"load average now: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+    if os.environ.get("PROFILE"):  # where a warm PDF's time goes, by function (cumulative)
+        import cProfile
+        import pstats
+
+        profile = cProfile.Profile()
+        profile.runcall(render_pdf, html, "http://127.0.0.1/")
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(int(os.environ["PROFILE"]))
 
 
 if __name__ == "__main__":
