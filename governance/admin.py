@@ -15,6 +15,7 @@ from governance.models import (
     Meeting,
     MeetingAction,
 )
+from send_portal.admin import VersionedAdminMixin
 
 
 @admin.register(Group)
@@ -82,7 +83,7 @@ class FeedbackItemInline(admin.StackedInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "group", "date", "start_time", "kind", "status", "location"]
     list_filter = ["status", "kind", "group"]
     list_select_related = ["group"]
@@ -95,7 +96,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(SimpleHistoryAdmin):
+class AgendaItemAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "order", "meeting", "priority", "presenter_name"]
     list_filter = ["meeting__group", "priority"]
     list_select_related = ["meeting", "priority", "presenter"]
@@ -111,7 +112,7 @@ class AgendaItemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "meeting", "agenda_item", "order"]
     list_filter = ["meeting__group"]
     list_select_related = ["meeting", "agenda_item"]
@@ -138,7 +139,7 @@ class MeetingActionOverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(MeetingAction)
-class MeetingActionAdmin(SimpleHistoryAdmin):
+class MeetingActionAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "meeting", "owner_name", "due_date", "status", "overdue", "closed_on"]
     list_filter = ["status", MeetingActionOverdueFilter, "meeting__group"]
     list_select_related = ["meeting", "owner"]
@@ -158,7 +159,7 @@ class MeetingActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FeedbackItem)
-class FeedbackItemAdmin(SimpleHistoryAdmin):
+class FeedbackItemAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "priority", "meeting", "created"]
     list_filter = ["priority"]
     list_select_related = ["priority", "meeting"]

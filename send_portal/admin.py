@@ -5,11 +5,33 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count
 
-from send_portal.models import Organisation, User
+from send_portal.models import Organisation, User, VersionedModel
 
 admin.site.site_header = f"{settings.SERVICE_NAME} administration: {settings.PARTNERSHIP_NAME}"
 admin.site.site_title = f"{settings.SERVICE_NAME} administration"
 admin.site.index_title = "Plan, people and governance records"
+
+
+class VersionedAdminMixin:
+    """For the admin of a VersionedModel, or of a record whose inlines are versioned: a change made here
+    adds one to the changed record's version, counted from the current row, so a portal form opened
+    before it is refused instead of overwriting it (and reverting to an old history version does not
+    bring back that version's number)."""
+
+    def save_model(self, request, obj, form, change):
+        if change and isinstance(obj, VersionedModel) and form.has_changed():
+            _next_version(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline in formset.initial_forms:
+            if isinstance(inline.instance, VersionedModel) and inline.has_changed():
+                _next_version(inline.instance)
+        super().save_formset(request, form, formset, change)
+
+
+def _next_version(obj):
+    obj.version = type(obj).objects.values_list("version", flat=True).get(pk=obj.pk) + 1
 
 
 @admin.register(Organisation)

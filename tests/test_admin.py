@@ -1,6 +1,7 @@
 """The Django admin: every registered model's pages render, and the admin keeps the plan's rules."""
 
 from datetime import timedelta
+from html.parser import HTMLParser
 from itertools import count
 
 import factory
@@ -432,3 +433,81 @@ def test_evidence_uploaded_with_an_update_in_the_admin_keeps_its_original_name(a
     update = action.updates.get()
     assert update.evidence_name == "Board report.pdf"
     assert update.evidence_file.read() == b"%PDF-1.4"
+
+
+# --- An edit in the admin makes portal forms opened before it stale --------------------------------------
+class _FormFields(HTMLParser):
+    """The fields of an admin change form as the page shows them: what a browser would post unchanged."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self._select, self._textarea = {}, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file"):
+            if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.data.setdefault(name, attrs.get("value", "on" if attrs.get("type") == "checkbox" else ""))
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select] = attrs.get("value", "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += data
+
+
+def change_form_data(admin_client, url):
+    parser = _FormFields()
+    parser.feed(admin_client.get(url).text)
+    return {name: value.removeprefix("\n") for name, value in parser.data.items()}
+
+
+def test_editing_a_decision_in_the_admin_refuses_a_portal_form_opened_before(admin_client):
+    decision = DecisionFactory(text="Adopt the framework")
+    url = admin_url(decision.__class__, "change", decision.pk)
+    data = change_form_data(admin_client, url)
+
+    assert admin_client.post(url, {**data, "text": "Adopt the revised framework"}).status_code == 302
+    assert (
+        admin_client.post(url, {**data, "text": "Adopt the revised framework"}).status_code == 302
+    )  # no change
+
+    decision.refresh_from_db()
+    assert decision.version == 2  # the second save changed nothing, so no portal form went stale
+    edit = reverse("governance:decision_edit", args=[decision.meeting.pk, decision.pk])
+    refused = admin_client.post(edit, {"text": "My wording", "agenda_item": "", "version": 1})
+    assert refused.status_code == 200 and "Adopt the revised framework" in refused.text
+    decision.refresh_from_db()
+    assert decision.text == "Adopt the revised framework"
+
+
+def test_editing_a_meeting_s_decision_inline_in_the_admin_bumps_only_that_decision(admin_client):
+    meeting = MeetingFactory()
+    changed, untouched = DecisionFactory(meeting=meeting, order=1), DecisionFactory(meeting=meeting, order=2)
+    url = admin_url(meeting.__class__, "change", meeting.pk)
+    data = change_form_data(admin_client, url)
+    row = next(
+        name.removesuffix("-id")
+        for name, value in data.items()
+        if name.endswith("-id") and value == str(changed.pk)
+    )
+
+    response = admin_client.post(url, {**data, f"{row}-text": "Revised wording"})
+
+    assert response.status_code == 302, response.text[:2000]
+    changed.refresh_from_db(), untouched.refresh_from_db(), meeting.refresh_from_db()
+    assert (changed.text, changed.version) == ("Revised wording", 2)
+    assert (untouched.version, meeting.version) == (1, 1)
