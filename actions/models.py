@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -214,6 +214,16 @@ class ActionQuerySet(models.QuerySet):
     def overdue(self, today=None):
         """Open actions whose current due date has passed: the one definition of 'overdue'."""
         return self.filter(overdue_condition(today))
+
+    def needing_attention(self, today=None):
+        """At risk, off track or overdue, the most serious first: off track, then overdue (the longest
+        overdue first), then at risk; plan order within each."""
+        overdue = overdue_condition(today)
+        return (
+            self.filter(Q(status__in=NEEDS_MITIGATION) | overdue)
+            .annotate(severity=Case(When(status=Status.OFF_TRACK, then=0), When(overdue, then=1), default=2))
+            .order_by("severity", Coalesce("revised_due_date", "due_date"), "ref_sort", "pk")
+        )
 
     def stale(self, today=None, days=STALE_AFTER_DAYS):
         """Open actions with no progress update in more than `days` days ('no recent update')."""

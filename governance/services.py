@@ -17,11 +17,11 @@ from datetime import date, datetime
 from datetime import time as clock
 
 from django.conf import settings
-from django.db.models import Case, OuterRef, Q, Subquery, When
+from django.db.models import OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from actions.models import NEEDS_MITIGATION, Action, Plan, Priority, ProgressUpdate, Status, overdue_condition
+from actions.models import Action, Plan, Priority, ProgressUpdate, Status, overdue_condition
 from governance.models import (
     BoardPack,
     Escalation,
@@ -346,7 +346,7 @@ def board_pack_context(meeting, *, generated_by=None, generated_at=None, today=N
     indicator_overview = overview(plan_digests(today), shown=0, looked_at=PACK_INDICATORS_IN_SUMMARY)
     indicators = board_pack_indicators(indicator_overview.to_look_at_in_full(PACK_INDICATORS_IN_FULL))
     plan = Plan.current()
-    needs_attention = actions_needing_attention(today)
+    needs_attention = Action.objects.for_table().needing_attention(today).annotate(**latest_update_fields())
     shown, count = list(needs_attention[:PACK_ACTIONS_IN_FULL]), needs_attention.count()
     return {
         "meeting": meeting,
@@ -372,21 +372,6 @@ def board_pack_context(meeting, *, generated_by=None, generated_at=None, today=N
         "decisions": meeting.decisions.select_related("agenda_item"),
         "open_status": MeetingActionStatus.OPEN,
     }
-
-
-def actions_needing_attention(today):
-    """Actions at risk, off track or overdue, the most serious first: off track, then overdue (longest
-    first), then at risk; each with its latest update's narrative."""
-    overdue = overdue_condition(today)
-    return (
-        Action.objects.for_table()
-        .filter(Q(status__in=NEEDS_MITIGATION) | overdue)
-        .annotate(
-            severity=Case(When(status=Status.OFF_TRACK, then=0), When(overdue, then=1), default=2),
-            **latest_update_fields(),
-        )
-        .order_by("severity", "current_due", "ref_sort", "pk")
-    )
 
 
 def board_pack_indicators(indicators):

@@ -172,21 +172,10 @@ def trajectory_figure(indicator, measurements):
             fontweight="bold",
         )
     else:
-        axes.text(
-            0.5,
-            0.5,
-            "No values recorded yet",
-            transform=axes.transAxes,
-            ha="center",
-            va="center",
-            color=BLACK,
-            fontsize=12,
-        )
+        _say_no_values(axes)
 
     _value_axis(axes, indicator, values)
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
-    axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))  # every tick says its year
+    _date_axis(axes)
     axes.grid(axis="y", color=MID_GREY, linewidth=0.5)
     axes.set_axisbelow(True)
     axes.spines[["top", "right"]].set_visible(False)
@@ -288,27 +277,34 @@ def spc_figure(indicator, reading):
             color=BLACK,
             fontweight="bold",
         )
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
-        axes.xaxis.set_major_locator(locator)
-        axes.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+        _date_axis(axes)
     else:
         axes.set_xticks([])
-        axes.text(
-            0.5,
-            0.5,
-            "No values recorded yet",
-            transform=axes.transAxes,
-            ha="center",
-            va="center",
-            color=BLACK,
-            fontsize=12,
-        )
+        _say_no_values(axes)
     _spc_value_axis(axes, indicator, shown)
     axes.grid(axis="y", color=MID_GREY, linewidth=0.5)
     axes.set_axisbelow(True)
     axes.spines[["top", "right"]].set_visible(False)
     _place(figure, axes, latest=indicator.format_value(rows[-1].measurement.value) if rows else "")
     return figure
+
+
+def _date_axis(axes):
+    axes.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=8))
+    axes.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))  # every tick says its year
+
+
+def _say_no_values(axes):
+    axes.text(
+        0.5,
+        0.5,
+        "No values recorded yet",
+        transform=axes.transAxes,
+        ha="center",
+        va="center",
+        color=BLACK,
+        fontsize=12,
+    )
 
 
 def _place(figure, axes, latest):

@@ -124,7 +124,7 @@ class IndicatorOverview:
         return sum(1 for digest in self.digests if digest.data_overdue)
 
     def _by_attention(self, count):
-        # sorted() is stable: equal attention keeps plan order, as spc_reading.where_to_look does.
+        # SpcReading.attention ranks them; sorted() is stable, so equal attention keeps plan order.
         return sorted(self.digests, key=lambda digest: digest.attention)[:count]
 
     @property

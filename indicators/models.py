@@ -1,7 +1,6 @@
 """Success indicators: what the plan measures, and the values recorded for each period."""
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -98,17 +97,6 @@ class IndicatorQuerySet(models.QuerySet):
             ),
             Prefetch("rebases", queryset=Rebase.objects.select_related("recorded_by").order_by("starts_on")),
         )
-
-    def summaries_by_priority(self):
-        """{priority id: IndicatorSummary} for the dashboard, in three queries whatever the numbers."""
-        summaries = defaultdict(IndicatorSummary)
-        for indicator in self.with_spc().order_by("priority__number", "code"):
-            summaries[indicator.priority_id].indicators.append(indicator)
-        return dict(summaries)
-
-    def summary(self):
-        """One IndicatorSummary of these indicators (e.g. `priority.indicators.summary()`): three queries."""
-        return IndicatorSummary(list(self.with_spc().order_by("code")))
 
     def digests(self):
         """The IndicatorDigest (status, data overdue, SPC attention) of each of these indicators, in plan
@@ -541,31 +529,6 @@ class RemovedRebase:
     why_removed: str
     by: object  # the User who removed it, or None
     at: datetime
-
-
-@dataclass
-class IndicatorSummary:
-    """A group of indicators (one priority's) with their counts by status, off track and data overdue."""
-
-    indicators: list = field(default_factory=list)
-
-    @classmethod
-    def combined(cls, summaries):
-        """One summary of every indicator in `summaries` (e.g. the whole plan's, for the dashboard)."""
-        return cls([indicator for summary in summaries for indicator in summary.indicators])
-
-    @property
-    def off_track(self):
-        return sum(1 for indicator in self.indicators if indicator.status == IndicatorStatus.OFF_TRACK)
-
-    @property
-    def overdue(self):
-        return sum(1 for indicator in self.indicators if indicator.data_overdue)
-
-    @property
-    def where_to_look(self):
-        """The indicators for the SPC summary table, those needing the Board's attention first."""
-        return spc_reading.where_to_look(self.indicators)
 
 
 class MeasurementQuerySet(models.QuerySet):

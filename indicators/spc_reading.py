@@ -278,9 +278,3 @@ def read(measurements, rebases, *, direction, target, formatter=str, frequency="
     )
     sentence = spc.describe(analysis, formatter, PERIODS.get(frequency, "periods"))
     return SpcReading(analysis, measurements, applied, sentence, formatter)
-
-
-def where_to_look(indicators):
-    """The indicators in the order the Board should look at them (see SpcReading.attention), then in plan
-    order (the sort is stable). Each indicator's `spc` is read from its prefetched values and rebases."""
-    return sorted(indicators, key=lambda indicator: indicator.spc.attention)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from indicators import spc
-from indicators.spc_reading import read, where_to_look
+from indicators.spc_reading import read
 
 # 13 values alternating around 10 with no pattern: common cause, mean 10 (as in test_spc.py)
 STEADY = [9, 11, 9, 11, 9, 11, 9, 11, 9, 11, 9, 11, 10]
@@ -149,7 +149,7 @@ def test_the_board_looks_first_at_concern_then_a_target_that_will_be_missed():
     hit_and_miss = Indicator("D", read(series(STEADY), [], direction="higher_is_better", target=10))
     concern = Indicator("E", read(series(STEADY + [40]), [], direction="lower_is_better", target=5))
 
-    ordered = where_to_look([improving, too_few, missing, hit_and_miss, concern])
+    ordered = sorted([improving, too_few, missing, hit_and_miss, concern], key=lambda i: i.spc.attention)
 
     assert [indicator.code for indicator in ordered] == ["E", "C", "D", "B", "A"]
 
