@@ -31,6 +31,15 @@ def _nav_items(request):
 
 
 def portal(request):
+    """Worked out once per request: a django-tables2 table renders its template with the request again,
+    which runs every context processor a second time."""
+    cached = getattr(request, "_portal_context", None)
+    if cached is None:
+        cached = request._portal_context = _portal(request)
+    return cached
+
+
+def _portal(request):
     from actions.models import Plan
 
     signed_in = hasattr(request, "user") and request.user.is_authenticated

@@ -137,7 +137,7 @@ def dashboard(request):
         ProgressUpdate.objects.visible_to(request.user).select_related("action", "author").latest_first()[:8]
     )
     # Counts from each indicator's cached digest; only the indicators to look at first are read in full.
-    digests = Indicator.objects.visible_to(request.user).digests()  # 4 queries
+    digests = Indicator.objects.visible_to(request.user).digests()  # 1 query
     by_priority = defaultdict(list)
     for digest in digests:
         by_priority[digest.priority_id].append(digest)

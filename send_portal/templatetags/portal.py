@@ -28,6 +28,12 @@ def action_flags(action, today=None):
     return format_html('<span class="portal-flags">{}</span>', tags) if tags else ""
 
 
+@register.simple_tag
+def row_cells(table, record):
+    """A row's cells written by the table itself (e.g. actions.tables.ActionTable.cells_html)."""
+    return table.cells_html(record)
+
+
 @register.filter
 def minutes(duration):
     """A timedelta as whole minutes, e.g. 30."""

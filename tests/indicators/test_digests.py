@@ -4,6 +4,7 @@ indicator, a value or a rebase changes, and pages that show a capped number of i
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -38,8 +39,39 @@ def test_digests_are_read_from_the_cache_until_a_value_changes():
         plan_digests()
     indicator.record_value(period_end=date(2025, 1, 31), value=40, correct=True)
 
-    assert len(cached) == 3  # the key's three aggregates, no values read
+    assert len(cached) == 1  # the key's three aggregates in one query, no values read
     assert [d.status for d in plan_digests()] == [IndicatorStatus.ON_TRACK]
+
+
+def test_deleting_a_value_or_clearing_the_cache_works_the_digests_out_again():
+    indicator = off_track_indicator("P1-I1", PriorityFactory(number=1))
+    MeasurementFactory(indicator=indicator, period_end=date(2025, 2, 28), value=45)
+    assert [d.status for d in plan_digests()] == [IndicatorStatus.ON_TRACK]
+
+    indicator.measurements.get(period_end=date(2025, 2, 28)).delete()  # no row left is newer
+    assert [d.status for d in plan_digests()] == [IndicatorStatus.OFF_TRACK]
+
+    Indicator.objects.filter(pk=indicator.pk).update(target_value=10)  # no signal, no `updated`
+    assert [d.status for d in plan_digests()] == [IndicatorStatus.OFF_TRACK]  # kept while the key stands
+    cache.clear()  # e.g. a deploy with a new cache: the process's copy is not used without it
+    assert [d.status for d in plan_digests()] == [IndicatorStatus.TARGET_MET]
+
+
+def test_all_indicators_digests_need_one_query_and_a_filtered_set_two():
+    priority = PriorityFactory(number=1)
+    first = off_track_indicator("P1-I1", priority)
+    off_track_indicator("P2-I1", PriorityFactory(number=2))
+    plan_digests()
+
+    with CaptureQueriesContext(connection) as every:
+        everything = Indicator.objects.all().digests()
+    with CaptureQueriesContext(connection) as some:
+        of_priority = priority.indicators.digests()
+
+    assert (len(every), len(some)) == (1, 2)
+    assert [d.pk for d in everything] == list(Indicator.objects.order_by("code").values_list("pk", flat=True))
+    assert [d.pk for d in of_priority] == [first.pk]
+    assert Indicator.objects.none().digests() == []
 
 
 def test_an_overview_counts_every_indicator_but_loads_only_those_it_shows():

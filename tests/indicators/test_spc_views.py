@@ -324,6 +324,22 @@ def test_the_priority_page_lists_its_own_indicators(client, board_member, improv
     assert summary_rows(page) == ["P1-I1"]
 
 
+def test_the_summary_table_is_kept_in_the_cache_and_shows_a_new_value_at_once(
+    client, board_member, improving, young
+):
+    client.force_login(board_member)
+    client.get(reverse("dashboard"))
+    kept = [key for key in cache._cache if "spc_summary" in key]  # the in-memory cache of the tests
+
+    MeasurementFactory(indicator=young, period_end=month_end(6), value=123)
+    page = client.get(reverse("dashboard")).content.decode()
+
+    table = page.split('class="govuk-table portal-table portal-spc-summary"')[1].split("</table>")[0]
+    assert len(kept) == 1
+    assert '123%<span class="govuk-body-s portal-secondary portal-block">Jun 2024' in table
+    assert len([key for key in cache._cache if "spc_summary" in key]) == 2  # its rows changed: a new key
+
+
 def test_the_board_pack_has_the_summary_with_its_icons_embedded(improving, young):
     meeting = MeetingFactory()
 

@@ -9,8 +9,17 @@ from django.urls import reverse
 
 from actions.filters import ActionFilterSet
 from actions.models import Action
-from send_portal.filters import rendered_filter_form
-from tests.factories import ActionFactory, PriorityFactory, UserFactory
+from governance.filters import GroupFilterSet, MeetingActionFilterSet, MeetingFilterSet
+from indicators.filters import IndicatorFilterSet
+from send_portal.filters import _model_choices, _plain, rendered_filter_form
+from tests.factories import (
+    ActionFactory,
+    GroupFactory,
+    IndicatorFactory,
+    MeetingActionFactory,
+    PriorityFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +84,26 @@ def test_a_filter_form_puts_no_csrf_token_in_the_url(client, operations):
 
     filters = page.split('<form method="get" class="portal-filters"')[1].split("</form>")[0]
     assert "csrfmiddlewaretoken" not in filters
+
+
+@pytest.mark.parametrize(
+    "filterset",
+    [ActionFilterSet, IndicatorFilterSet, GroupFilterSet, MeetingFilterSet, MeetingActionFilterSet],
+)
+def test_model_choices_read_in_one_query_are_the_fields_own(filterset, django_assert_num_queries):
+    ActionFactory(lead=UserFactory(first_name="Ann", last_name="Lee"))
+    IndicatorFactory()
+    GroupFactory()
+    MeetingActionFactory(owner=UserFactory(first_name="Bo"))
+    fields = [
+        field
+        for field in filterset(
+            QueryDict(""), queryset=filterset._meta.model.objects.all()
+        ).form.fields.values()
+        if hasattr(field, "queryset")
+    ]
+
+    for field in fields:
+        with django_assert_num_queries(1):
+            read = _plain(_model_choices(field))
+        assert len(read) > 1 and read == _plain(field.choices)
