@@ -119,7 +119,7 @@ class PriorityQuerySet(models.QuerySet):
             f"count_{status.value}": models.Count("actions", filter=Q(actions__status=status))
             for status in Status
         }
-        return self.select_related("lead").annotate(
+        return self.annotate(
             total=models.Count("actions"),
             overdue=models.Count("actions", filter=overdue_condition(today, prefix="actions__")),
             stale=models.Count("actions", filter=stale_condition(today, prefix="actions__")),

@@ -12,11 +12,12 @@ not unpickled again. Pages then load in full only the indicators they show with 
 values prefetched.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Max, Value
 from django.urls import reverse
 from django.utils import timezone
@@ -77,6 +78,18 @@ class IndicatorDigest:
 def _digest_key(today):
     """What the digests depend on, in one query: the number and latest change of indicators, values and
     rebases (a deletion lowers a count, any save moves a latest change), and today's date."""
+    with connection.cursor() as cursor:
+        cursor.execute(*_digest_key_query())
+        rows = sorted(cursor.fetchall())
+    # The latest change as the driver gives it: a datetime (PostgreSQL) or its text (SQLite), no spaces.
+    parts = [f"{table}={count}@{str(latest or '-').replace(' ', 'T')}" for table, count, latest in rows]
+    return f"indicators:digests:v{DIGEST_VERSION}:{today.isoformat()}:{':'.join(parts)}"
+
+
+@functools.cache
+def _digest_key_query():
+    """The key's query as (SQL, params), built by the ORM once per process: building it took the ORM longer
+    than the database took to answer it."""
     facts = [
         model.objects.order_by()
         .values(table=Value(model._meta.label))  # a constant: one row, no GROUP BY
@@ -84,9 +97,7 @@ def _digest_key(today):
         .values_list("table", "count", "latest")
         for model in (Indicator, Measurement, Rebase)
     ]
-    rows = sorted(facts[0].union(*facts[1:], all=True).order_by())
-    parts = [f"{table}={count}@{latest.isoformat() if latest else '-'}" for table, count, latest in rows]
-    return f"indicators:digests:v{DIGEST_VERSION}:{today.isoformat()}:{':'.join(parts)}"
+    return facts[0].union(*facts[1:], all=True).order_by().query.sql_with_params()
 
 
 # The last digests this process read from the cache, by key: while the key stands they are the same, so
@@ -146,7 +157,7 @@ class IndicatorOverview:
         # SpcReading.attention ranks them; sorted() is stable, so equal attention keeps plan order.
         return sorted(self.digests, key=lambda digest: digest.attention)[:count]
 
-    @cached_property
+    @functools.cached_property
     def where_to_look(self):
         """Up to `looked_at` SummaryRows, needing attention first (no query)."""
         return [digest.row for digest in self._by_attention(self.looked_at)]
