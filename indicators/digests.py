@@ -3,13 +3,13 @@
 Counting indicators off track or with data overdue, and ranking them for "where should the Board look",
 needs each indicator's status, freshness and SPC reading, and the SPC reading needs all of its values:
 about 2 ms per indicator, 0.4 s for a plan ten times Lancashire's. So each indicator's answers, with its
-row in "where should the Board look", are kept as a small `IndicatorDigest` in Django's cache (shared by every worker when CACHE_URL names a shared
-cache), all indicators under one key. The key is made of the number and latest change of indicators,
-values and rebases, plus today's date (data become overdue as days pass), so the digests are worked out
-again after any change and at most once a day otherwise. Reading them costs one small query (three
-aggregates in a UNION ALL); the process keeps the last digests it read, so while the key stands they are
-not unpickled again. Pages then load in full only the indicators they show with charts or values: a capped number,
-values prefetched.
+row in "where should the Board look", are kept as a small `IndicatorDigest` in Django's cache (shared by
+every worker when CACHE_URL names a shared cache), all indicators under one key. The key is made of the
+number and latest change of indicators, values and rebases, plus today's date (data become overdue as
+days pass), so the digests are worked out again after any change and at most once a day otherwise.
+Reading them costs one small query (three aggregates in a UNION ALL); the process keeps the last digests
+it read, so while the key stands they are not unpickled again. Pages then load in full only the
+indicators they show with charts or values: a capped number, values prefetched.
 """
 
 import functools

@@ -205,7 +205,7 @@ LANGUAGE_CODE = "en-gb"  # dates and numbers are formatted as in the UK either w
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 # The portal is in English only, so Django's translation machinery is off: every variable a template shows
 # asked it for the active language, about a fifth of a list page's rendering time (docs/performance.md).
-# Pages, the admin included, render byte for byte the same (tests/test_settings.py).
+# Pages, the admin included, render byte for byte the same (tests/send_portal/test_english_only.py).
 USE_I18N = False
 USE_TZ = True
 
