@@ -114,7 +114,7 @@ class AgendaItemForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.fields["priority"].queryset = Priority.objects.order_by("number")
         self.fields["priority"].empty_label = "Not about one priority"
-        self.fields["presenter"].queryset = _people()
+        self.fields["presenter"].queryset = _people(also=self.instance.presenter_id)
         self.fields["presenter"].empty_label = "No one selected"
         if self.instance.pk:
             self.initial["action_refs"] = ", ".join(a.ref for a in self.instance.actions.order_by("ref_sort"))

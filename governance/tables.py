@@ -3,6 +3,7 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from governance.models import Group, Meeting, MeetingAction, MeetingActionStatus
 from governance.templatetags.governance import meeting_action_tag
@@ -70,8 +71,8 @@ class MeetingTable(tables.Table):
 
 
 class MeetingActionTable(tables.Table):
-    """The action log. `can_close` (set by the view from the user's permission) adds a 'Close' link to
-    open items."""
+    """The action log. `can_change` (set by the view from the user's permission) adds an 'Edit' link to
+    every item and a 'Close' link to open ones, as the meeting page's action log has."""
 
     aria_label = "Action log"
 
@@ -87,7 +88,12 @@ class MeetingActionTable(tables.Table):
     status = tables.Column("Status", order_by=("status",))
     closed_on = tables.Column("Closed", attrs={"td": {"class": "portal-nowrap"}})
     dropped_reason = tables.Column("Why dropped", visible=False)
-    close = tables.Column("", empty_values=(), orderable=False, exclude_from_export=True)
+    change = tables.Column(
+        mark_safe('<span class="govuk-visually-hidden">Edit or close</span>'),
+        empty_values=(),
+        orderable=False,
+        exclude_from_export=True,
+    )
 
     class Meta:
         model = MeetingAction
@@ -101,16 +107,15 @@ class MeetingActionTable(tables.Table):
             "status",
             "closed_on",
             "dropped_reason",
-            "close",
+            "change",
         )
         template_name = "django_tables2/gds.html"
         empty_text = "No actions match these filters."
 
-    def __init__(self, *args, can_close=False, **kwargs):
+    def __init__(self, *args, can_change=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.can_close = can_close
-        if not can_close:
-            self.columns.hide("close")
+        if not can_change:
+            self.columns.hide("change")
 
     def render_meeting(self, record):
         return format_html(
@@ -135,12 +140,18 @@ class MeetingActionTable(tables.Table):
     def render_closed_on(self, value):
         return f"{value:%d %b %Y}"
 
-    def render_close(self, record):
+    def render_change(self, record):
+        what = record.text[:60]
+        edit = format_html(
+            '<a class="govuk-link" href="{}">Edit<span class="govuk-visually-hidden"> action: {}</span></a>',
+            reverse("governance:meetingaction_edit", args=[record.meeting_id, record.pk]),
+            what,
+        )
         if record.status != MeetingActionStatus.OPEN:
-            return ""
-        url = reverse("governance:meetingaction_close", args=[record.pk])
+            return edit
         return format_html(
-            '<a class="govuk-link" href="{}">Close<span class="govuk-visually-hidden"> action: {}</span></a>',
-            url,
-            record.text[:60],
+            '{} · <a class="govuk-link" href="{}">Close<span class="govuk-visually-hidden"> action: {}</span></a>',
+            edit,
+            reverse("governance:meetingaction_close", args=[record.pk]),
+            what,
         )

@@ -329,7 +329,7 @@ class MeetingActionListView(ObjectListView):
     export_name = "action-log"
 
     def get_table_kwargs(self):
-        return {"can_close": self.request.user.has_perm("governance.change_meetingaction")}
+        return {"can_change": self.request.user.has_perm("governance.change_meetingaction")}
 
 
 # --- Escalations ---------------------------------------------------------------------------------------

@@ -61,10 +61,12 @@ class VersionedModel(models.Model):
             for name, value in many.items():
                 getattr(self, name).set(value)
 
-    def changes_since(self, version):
+    def changes_since(self, version, labels=None):
         """What others changed after the form at `version` was loaded, from the recorded history:
         {"who": [names], "when": datetime, "fields": [(label, old, new), ...]}, or None if unknown.
-        Queries: the history rows, plus one per related record whose change is named."""
+        `labels` ({field name: label}, e.g. the form's) name the fields as the person saw them; others
+        take the model's verbose name. Queries: the history rows, plus one per related record named."""
+        labels = labels or {}
         baseline = self.history.filter(version=version).order_by("-history_date").first()
         latest = self.history.order_by("-history_date").first()
         if baseline is None or latest is None or latest.pk == baseline.pk:
@@ -76,7 +78,8 @@ class VersionedModel(models.Model):
             baseline, excluded_fields=excluded, foreign_keys_are_objs=True
         ).changes:
             field = self._meta.get_field(change.field)
-            fields.append((field.verbose_name, _shown(field, change.old), _shown(field, change.new)))
+            label = labels.get(change.field, field.verbose_name)
+            fields.append((label, _shown(field, change.old), _shown(field, change.new)))
         names = sorted({record.history_user.display_name for record in later if record.history_user_id})
         return {"who": names, "when": latest.history_date, "fields": fields}
 

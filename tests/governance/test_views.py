@@ -190,6 +190,20 @@ def test_a_decision_is_numbered_after_the_meetings_others(client, operations, me
     assert list(meeting.decisions.values_list("order", "text")) == [(1, "First."), (2, "Second.")]
 
 
+def test_the_meeting_page_numbers_decisions_as_their_edit_pages_and_history_do(client, operations, meeting):
+    DecisionFactory(meeting=meeting, order=2, text="Adopt the new EHC process.")
+    DecisionFactory(meeting=meeting, order=5, text="Write to schools.")
+    client.force_login(operations)
+
+    page = client.get(meeting.get_absolute_url()).content.decode()
+
+    assert '<li value="2">Adopt the new EHC process.' in page
+    assert (
+        '<li value="5">Write to schools.' in page
+        and 'Edit<span class="govuk-visually-hidden"> decision 5' in page
+    )
+
+
 def test_an_action_log_item_needs_an_owner(client, operations, meeting):
     client.force_login(operations)
 
@@ -366,6 +380,24 @@ def test_an_action_log_item_keeps_an_owner_who_has_since_left(client, operations
     assert (item.owner, item.due_date) == (leaver, date(2027, 3, 1))
 
 
+def test_an_agenda_item_keeps_a_presenter_who_has_since_left(client, operations, meeting):
+    leaver = UserFactory(first_name="Lee", is_active=False)
+    item = AgendaItemFactory(meeting=meeting, order=1, title="EP recruitment", presenter=leaver)
+    client.force_login(operations)
+    url = reverse("governance:agendaitem_edit", args=[meeting.pk, item.pk])
+
+    assert f'<option value="{leaver.pk}" selected>' in client.get(url).content.decode()
+    client.post(
+        url,
+        {"version": item.version, "order": 1, "title": "EP recruitment update", "presenter": leaver.pk},
+    )
+
+    item.refresh_from_db()
+    assert (item.presenter, item.title) == (leaver, "EP recruitment update")
+    new_item = client.get(reverse("governance:agendaitem_add", args=[meeting.pk])).content.decode()
+    assert f'<option value="{leaver.pk}"' not in new_item  # not offered for a new item
+
+
 def test_editing_you_said_we_did_saves_it_and_returns_to_the_meetings_list_of_them(
     client, operations, meeting
 ):
@@ -498,6 +530,15 @@ STALE_EDITS = {  # what the page calls it: (edit page, a new item, its form's da
 }
 
 
+# How the conflict table names the field changed: the form's label, as the person saw it.
+STALE_LABELS = {
+    "agenda item": "Title",
+    "decision": "Decision",
+    "action": "Action",
+    "'you said, we did' item": "We did",
+}
+
+
 @pytest.fixture
 def rita(operations):
     """A second member of the Operations Group, editing at the same time."""
@@ -526,6 +567,7 @@ def test_saving_an_item_from_an_out_of_date_form_is_refused_and_names_the_other_
     assert response.status_code == 200
     assert "Your changes have not been saved" in text
     assert f"Rita Clerk changed this {escape(kind)} after you opened this page" in text
+    assert f'<th scope="row" class="govuk-table__header">{STALE_LABELS[kind]}</th>' in text  # the form's
     assert "Rita&#x27;s wording." in text  # her change, in the "Now" column
     assert "My wording." in text  # what I typed is still in the form
     assert 'name="version" value="2"' in text  # ready to save again over her change, knowingly
@@ -680,16 +722,25 @@ def test_the_action_log_exports_what_is_filtered_with_the_overdue_flag(client, b
     assert "Open; Overdue" in rows[1]
 
 
-def test_only_the_operations_group_sees_close_links_on_the_action_log(
+def test_only_the_operations_group_sees_edit_and_close_links_on_the_action_log(
     client, board_member, operations, meeting
 ):
-    MeetingActionFactory(meeting=meeting)
+    open_item = MeetingActionFactory(meeting=meeting, text="Write to schools")
+    done = MeetingActionFactory(meeting=meeting, text="Book the room", status=MeetingActionStatus.DONE)
     url = reverse("governance:meetingaction_list")
+    edit = reverse("governance:meetingaction_edit", args=[meeting.pk, open_item.pk])
 
     client.force_login(board_member)
-    assert "/close/" not in client.get(url).content.decode()
+    as_board_member = client.get(url).content.decode()
     client.force_login(operations)
-    assert "/close/" in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+
+    assert "/close/" not in as_board_member and edit not in as_board_member
+    assert f'href="{edit}">Edit<span class="govuk-visually-hidden"> action: Write to schools</span>' in page
+    assert reverse("governance:meetingaction_close", args=[open_item.pk]) in page
+    assert reverse("governance:meetingaction_edit", args=[meeting.pk, done.pk]) in page
+    assert reverse("governance:meetingaction_close", args=[done.pk]) not in page  # closed already
+    assert '<span class="govuk-visually-hidden">Edit or close</span>' in page  # the column has a header
 
 
 def test_the_meetings_list_shows_upcoming_meetings_soonest_first(client, board_member, board):
