@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -610,16 +611,25 @@ class BoardPack(models.Model):
 
 
 def new_calendar_token():
+    """The random secret calendar links had before they were signed (migration 0004 names it)."""
     return secrets.token_urlsafe(32)
 
 
+CALENDAR_SALT = "governance.CalendarFeed"
+
+
 class CalendarFeed(models.Model):
-    """A person's secret calendar link. Whoever has the link can read the meeting dates, so it can be reset."""
+    """A person's secret calendar link. Whoever has the link can read the meeting dates, so it can be reset.
+
+    Nothing secret is stored: the link's secret is the person and the link's generation, signed with
+    SECRET_KEY (`token`), so a copy of the database or a backup alone opens nobody's calendar. Resetting
+    moves the generation on, and every earlier link stops working. Changing SECRET_KEY changes every link
+    (unless the old key is kept in SECRET_KEY_FALLBACKS)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
     )
-    token = models.CharField(max_length=64, unique=True, default=new_calendar_token, editable=False)
+    generation = models.PositiveIntegerField(default=1, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     reset_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -632,8 +642,26 @@ class CalendarFeed(models.Model):
     def get_absolute_url(self):
         return reverse("governance:calendar_feed", args=[self.token])
 
+    @property
+    def token(self):
+        """The secret in the link, e.g. 'WzEyLDNd:…' (the same on every visit until a reset)."""
+        return signing.Signer(salt=CALENDAR_SALT).sign_object([self.user_id, self.generation])
+
+    @classmethod
+    def for_token(cls, token):
+        """The feed of an active person whose current link has this secret, else None."""
+        try:
+            user_id, generation = signing.Signer(salt=CALENDAR_SALT).unsign_object(token)
+        except (signing.BadSignature, ValueError, TypeError):
+            return None
+        return (
+            cls.objects.filter(user_id=user_id, generation=generation, user__is_active=True)
+            .select_related("user")
+            .first()
+        )
+
     def reset(self):
         """Give the link a new secret: the old link stops working at once."""
-        self.token = new_calendar_token()
+        self.generation += 1
         self.reset_at = timezone.now()
-        self.save(update_fields=["token", "reset_at"])
+        self.save(update_fields=["generation", "reset_at"])

@@ -469,7 +469,7 @@ def calendar_reset(request):
 @login_not_required
 def calendar_feed(request, token):
     """Upcoming meetings as iCalendar, for the person whose secret link this is (anyone else: 404)."""
-    feed = CalendarFeed.objects.filter(token=token, user__is_active=True).select_related("user").first()
+    feed = CalendarFeed.for_token(token)
     if feed is None:
         raise Http404("There is no calendar at this link. It may have been reset.")
     body = meetings_calendar(

@@ -24,6 +24,9 @@ if not SECRET_KEY:
             "or set DEBUG=True for local development only."
         )
     SECRET_KEY = "insecure-local-development-key-never-use-in-production-0123456789"
+# Earlier keys, still accepted for what they signed (sessions, password reset and calendar links) while
+# SECRET_KEY is rotated: comma-separated, newest first.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -284,4 +284,27 @@ def test_resetting_a_calendar_link_changes_its_secret():
     feed.reset()
 
     assert feed.token != old and len(feed.token) >= 40
-    assert not CalendarFeed.objects.filter(token=old).exists()
+    assert CalendarFeed.for_token(old) is None
+    assert CalendarFeed.for_token(feed.token) == feed
+
+
+def test_a_calendar_link_is_signed_not_stored(settings):
+    feed = CalendarFeed.objects.create(user=UserFactory())
+    link = feed.token
+    stored = " ".join(str(value) for value in CalendarFeed.objects.values().get())
+
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40  # e.g. a copy of the database elsewhere
+
+    assert link.split(":")[-1] not in stored  # the signature is nowhere in the row
+    assert CalendarFeed.for_token(link) is None  # and no link opens without our key
+    assert CalendarFeed.for_token("WzEsMV0:not-a-signature") is None
+
+
+def test_a_calendar_link_still_opens_while_the_old_key_is_a_fallback(settings):
+    feed = CalendarFeed.objects.create(user=UserFactory())
+    link, old_key = feed.token, settings.SECRET_KEY
+
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-rotated-secret-key-" + "z" * 40, [old_key]
+
+    assert CalendarFeed.for_token(link) == feed
+    assert feed.token != link  # new links are signed with the new key
