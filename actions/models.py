@@ -221,8 +221,9 @@ class ActionQuerySet(models.QuerySet):
         overdue = overdue_condition(today)
         return (
             self.filter(Q(status__in=NEEDS_MITIGATION) | overdue)
+            .with_current_due_date()
             .annotate(severity=Case(When(status=Status.OFF_TRACK, then=0), When(overdue, then=1), default=2))
-            .order_by("severity", Coalesce("revised_due_date", "due_date"), "ref_sort", "pk")
+            .order_by("severity", "current_due", "ref_sort", "pk")
         )
 
     def stale(self, today=None, days=STALE_AFTER_DAYS):

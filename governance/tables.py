@@ -4,8 +4,9 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
-from governance.models import Group, Meeting, MeetingAction, MeetingActionStatus
+from governance.models import Group, Meeting, MeetingAction
 from governance.templatetags.governance import meeting_action_tag
 
 
@@ -141,13 +142,13 @@ class MeetingActionTable(tables.Table):
         return f"{value:%d %b %Y}"
 
     def render_change(self, record):
-        what = record.text[:60]
+        what = Truncator(record.text).chars(60)  # as the meeting page's action log names it
         edit = format_html(
             '<a class="govuk-link" href="{}">Edit<span class="govuk-visually-hidden"> action: {}</span></a>',
             reverse("governance:meetingaction_edit", args=[record.meeting_id, record.pk]),
             what,
         )
-        if record.status != MeetingActionStatus.OPEN:
+        if not record.is_open:
             return edit
         return format_html(
             '{} · <a class="govuk-link" href="{}">Close<span class="govuk-visually-hidden"> action: {}</span></a>',

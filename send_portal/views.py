@@ -145,7 +145,7 @@ def dashboard(request):
     updates = (
         ProgressUpdate.objects.visible_to(request.user).select_related("action", "author").latest_first()[:8]
     )
-    # Counts from each indicator's cached digest; only the indicators to look at first are read in full.
+    # Counts and "where should the Board look" from each indicator's cached digest: no indicator is read.
     digests = Indicator.objects.visible_to(request.user).digests()  # 1 query
     by_priority = defaultdict(list)
     for digest in digests:
@@ -159,7 +159,7 @@ def dashboard(request):
             "indicators_by_priority": [
                 (p, overview(by_priority[p.pk], shown=0, looked_at=0)) for p in priorities
             ],
-            "indicator_totals": overview(digests, shown=0),  # 3 queries: where the Board should look
+            "indicator_totals": overview(digests, shown=0),  # no query: the rows come with the digests
             "updates": updates,
             "next_board_meeting": Meeting.objects.visible_to(request.user).next_board_meeting(),
         },
