@@ -6,7 +6,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 
 from actions.models import Action, Status
-from send_portal.templatetags.portal import action_flags, status_tag
+from actions.templatetags.action_tags import action_flags, status_tag
 
 
 class StatusColumn(tables.Column):

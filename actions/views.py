@@ -10,8 +10,8 @@ from actions.filters import ActionFilterSet
 from actions.forms import ActionForm, ProgressUpdateForm
 from actions.models import Action, Priority, ProgressUpdate, StaleEdit
 from actions.tables import ActionTable
+from send_portal.base_views import ObjectListView, get_permitted, keep_input, versioned_edit
 from send_portal.history import history_entries
-from send_portal.views import ObjectListView, get_permitted, keep_input, versioned_edit
 
 DUE_SOON_DAYS = 28
 
@@ -37,9 +37,6 @@ def priority_detail(request, number):
         .select_related("action", "author")
         .latest_first()[:5]
     )
-    # Through the reverse relation, so this app needs no import from indicators (which builds on actions).
-    # The first ten, and the ten to look at first, in full; the counts cover all (7 queries, whatever N).
-    indicators = priority.indicators.visible_to(request.user).overview(shown=10, looked_at=10)
     return render(
         request,
         "actions/priority_detail.html",
@@ -48,7 +45,6 @@ def priority_detail(request, number):
             "counts": counts,
             "table": table,
             "updates": updates,
-            "indicators": indicators,
         },
     )
 

@@ -40,9 +40,9 @@ from governance.models import (
 from governance.services import board_pack_context, generate_board_pack, plan_changes
 from governance.tables import GroupTable, MeetingActionTable, MeetingTable
 from indicators.models import Indicator
+from send_portal.base_views import ObjectListView, get_permitted, versioned_edit
 from send_portal.history import changes_from_history, merged
 from send_portal.rules import who_can
-from send_portal.views import ObjectListView, get_permitted, versioned_edit
 
 OPEN_ACTIONS_SHOWN = 25  # on a group's page; the action log lists them all, page by page
 

@@ -132,6 +132,23 @@ def plan_digests(today=None):
     return digests
 
 
+def digests_of(indicators):
+    """The IndicatorDigest (status, data overdue, SPC attention) of each indicator of the queryset
+    `indicators`, in plan order, from the shared cache: one query, and one more for the ids of these
+    indicators unless they are all of them, whatever the numbers."""
+    if not indicators.query.has_filters() and not indicators.query.is_sliced:
+        return list(plan_digests())
+    wanted = set(indicators.values_list("pk", flat=True))
+    return [digest for digest in plan_digests() if digest.pk in wanted]
+
+
+def overview_of(indicators, shown=SHOWN, looked_at=SHOWN):
+    """An IndicatorOverview of the queryset `indicators` for a page: counts over all of them, the first
+    `shown` and the `looked_at` needing attention first in full. Five queries (the digests' key, these
+    indicators' ids, the first `shown` with values and rebases), whatever the numbers."""
+    return overview(digests_of(indicators), shown=shown, looked_at=looked_at)
+
+
 @dataclass
 class IndicatorOverview:
     """A group of indicators as a page shows them: counts over all of them and the rows of those the Board

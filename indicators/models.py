@@ -98,26 +98,6 @@ class IndicatorQuerySet(models.QuerySet):
             Prefetch("rebases", queryset=Rebase.objects.select_related("recorded_by").order_by("starts_on")),
         )
 
-    def digests(self):
-        """The IndicatorDigest (status, data overdue, SPC attention) of each of these indicators, in plan
-        order, from the shared cache (indicators/digests.py): one query, and one more for the ids of these
-        indicators unless they are all of them, whatever the numbers."""
-        from indicators.digests import plan_digests  # it builds on this module
-
-        if not self.query.has_filters() and not self.query.is_sliced:
-            return list(plan_digests())
-        wanted = set(self.values_list("pk", flat=True))
-        return [digest for digest in plan_digests() if digest.pk in wanted]
-
-    def overview(self, shown=25, looked_at=25):
-        """An IndicatorOverview of these indicators for a page (e.g. `priority.indicators.overview()`):
-        counts over all of them, the first `shown` and the `looked_at` needing attention first in full.
-        Five queries (the digests' key, these indicators' ids, the first `shown` with values and rebases),
-        whatever the numbers of indicators and values."""
-        from indicators.digests import overview
-
-        return overview(self.digests(), shown=shown, looked_at=looked_at)
-
 
 class Indicator(TimeStampedModel):
     """A success indicator, e.g. 'New EHC plans issued within 20 weeks (%)', with baseline and target."""

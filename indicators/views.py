@@ -24,10 +24,10 @@ from indicators.forms import MeasurementForm, RebaseForm, RebaseRemoveForm, Uplo
 from indicators.models import Indicator, Measurement, Outcome, Rebase
 from indicators.spc_reading import ASSURANCE, MARKERS, MEANINGS, VARIATION, Verdict
 from indicators.tables import IndicatorTable
+from send_portal.base_views import ObjectListView, get_permitted
 from send_portal.exports import escape_formula
 from send_portal.history import changes_from_history, merged
 from send_portal.rules import who_can
-from send_portal.views import ObjectListView, get_permitted
 
 CORRECTION_REASON = "Corrected in the portal"
 # A chart opened on its own (e.g. "open image in new tab") is its own document: matplotlib styles it with

@@ -7,11 +7,20 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 
 from indicators.charts import static_svg_data_uri
+from indicators.digests import overview_of
 from indicators.models import OUTCOME_COLOURS, Outcome
 from indicators.status import DATA_OVERDUE, DATA_OVERDUE_COLOUR, STATUS_COLOURS, Travel
 from send_portal.templatetags.portal import tag_html
 
 register = template.Library()
+
+
+@register.simple_tag
+def priority_indicators(priority, user):
+    """The IndicatorOverview of a priority's indicators the user may see, for the priority's page (which
+    the actions app serves without importing this app): the first ten, and the ten to look at first, in
+    full; the counts cover all (7 queries, whatever the numbers)."""
+    return overview_of(priority.indicators.visible_to(user), shown=10, looked_at=10)
 
 
 @register.simple_tag

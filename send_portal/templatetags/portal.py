@@ -1,9 +1,7 @@
-"""Small components every page uses: status tags with their words, flags, and safe next-links."""
+"""Small components every page uses: a tag with its word, table cells. Knows no app (their tags build on it)."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
-
-from actions.models import FLAG_COLOUR, TAG_COLOURS, Status
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -12,20 +10,6 @@ def tag_html(text, colour):
     """A GOV.UK tag: the word always shown, the colour a second signal."""
     modifier = f" govuk-tag--{colour}" if colour else ""
     return format_html('<strong class="govuk-tag{}">{}</strong>', modifier, text)
-
-
-@register.simple_tag
-def status_tag(obj):
-    """The tag for an action's or a progress update's status, e.g. a yellow 'At risk'."""
-    status = Status(obj.status)
-    return tag_html(status.label, TAG_COLOURS[status])
-
-
-@register.simple_tag
-def action_flags(action, today=None):
-    """'Overdue' and 'No recent update' tags for an open action, from the model's one rule for each."""
-    tags = format_html_join("", "{}", ((tag_html(flag, FLAG_COLOUR),) for flag in action.flags(today)))
-    return format_html('<span class="portal-flags">{}</span>', tags) if tags else ""
 
 
 @register.simple_tag

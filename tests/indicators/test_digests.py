@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from indicators.digests import SHOWN, SummaryRow, overview, plan_digests
+from indicators.digests import SHOWN, SummaryRow, digests_of, overview, plan_digests
 from indicators.models import Indicator
 from indicators.status import IndicatorStatus
 from tests.factories import IndicatorFactory, MeasurementFactory, PriorityFactory
@@ -64,14 +64,14 @@ def test_all_indicators_digests_need_one_query_and_a_filtered_set_two():
     plan_digests()
 
     with CaptureQueriesContext(connection) as every:
-        everything = Indicator.objects.all().digests()
+        everything = digests_of(Indicator.objects.all())
     with CaptureQueriesContext(connection) as some:
-        of_priority = priority.indicators.digests()
+        of_priority = digests_of(priority.indicators.all())
 
     assert (len(every), len(some)) == (1, 2)
     assert [d.pk for d in everything] == list(Indicator.objects.order_by("code").values_list("pk", flat=True))
     assert [d.pk for d in of_priority] == [first.pk]
-    assert Indicator.objects.none().digests() == []
+    assert digests_of(Indicator.objects.none()) == []
 
 
 def test_an_overview_counts_every_indicator_but_loads_only_those_it_shows():

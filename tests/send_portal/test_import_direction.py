@@ -1,0 +1,51 @@
+"""Imports run one way: the shared helpers know no app, and an app's models do not import what builds on them."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+APPS = ("actions", "indicators", "governance")
+SHARED_HELPERS = [
+    "send_portal/base_views.py",
+    "send_portal/models.py",
+    "send_portal/rules.py",
+    "send_portal/exports.py",
+    "send_portal/filters.py",
+    "send_portal/history.py",
+    "send_portal/forms.py",
+    "send_portal/templatetags/portal.py",
+]
+
+
+def imported_modules(path):
+    """Every module a file imports, at the top or inside a function."""
+    tree = ast.parse((ROOT / path).read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+@pytest.mark.parametrize("path", SHARED_HELPERS)
+def test_shared_helpers_import_no_app(path):
+    apps = [name for name in imported_modules(path) if name.split(".")[0] in APPS]
+    assert apps == [], f"{path} imports {apps}"
+
+
+def test_indicator_models_do_not_import_the_digests_built_on_them():
+    assert "indicators.digests" not in set(imported_modules("indicators/models.py"))
+
+
+def test_actions_import_nothing_from_the_apps_built_on_them():
+    for path in sorted((ROOT / "actions").glob("**/*.py")):
+        if "migrations" in path.parts:
+            continue
+        later = [
+            m
+            for m in imported_modules(path.relative_to(ROOT))
+            if m.split(".")[0] in ("indicators", "governance")
+        ]
+        assert later == [], f"{path.relative_to(ROOT)} imports {later}"
