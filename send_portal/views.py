@@ -5,7 +5,7 @@ import sys
 from collections import defaultdict
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -15,6 +15,7 @@ from actions.models import TAG_COLOURS, Priority, ProgressUpdate, Status
 from governance.models import Meeting
 from indicators.digests import digests_of, overview
 from indicators.models import Indicator
+from send_portal.health import check_database, readiness
 
 logger = logging.getLogger(__name__)
 
@@ -58,13 +59,32 @@ def dashboard(request):
 
 @login_not_required
 def health(request):
-    """For load balancers: 200 when the database answers, 503 when it does not."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:
-        return JsonResponse({"status": "database unavailable"}, status=503)
+    """For load balancers of old: 200 when the database answers, 503 when it does not."""
+    problem = check_database()
+    if problem:
+        return JsonResponse({"status": problem}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@transaction.non_atomic_requests  # ATOMIC_REQUESTS would open a transaction: liveness needs no database
+def health_live(request):
+    """Liveness: the process answers. Needs nothing else, so a database outage never restarts it."""
+    return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@transaction.non_atomic_requests  # each check answers for itself, the database's included
+def health_ready(request):
+    """Readiness, for the load balancer: 200 when the database and cache answer and a task worker was
+    seen in the last five minutes (send_portal/health.py); 503 naming what failed otherwise."""
+    results = readiness()
+    failed = {name: reason for name, reason in results.items() if reason}
+    body = {
+        "status": "ok" if not failed else "unavailable",
+        "checks": {n: r or "ok" for n, r in results.items()},
+    }
+    return JsonResponse(body, status=503 if failed else 200)
 
 
 @login_not_required
@@ -84,10 +104,14 @@ def server_error(request):
     error = sys.exc_info()[1]
     if is_connection_error(error):
         logger.error("Database unavailable: %s", error)
-        response = HttpResponse(render_to_string("503.html"), status=503)
+        response = HttpResponse(
+            render_to_string("503.html", {"request_id": getattr(request, "request_id", "")}), status=503
+        )
         response["Retry-After"] = "30"
         return response
-    return HttpResponse(render_to_string("500.html"), status=500)
+    return HttpResponse(
+        render_to_string("500.html", {"request_id": getattr(request, "request_id", "")}), status=500
+    )
 
 
 def is_connection_error(error):
