@@ -217,7 +217,7 @@ USE_TZ = True
 # One JSON object a line on standard error (LOG_FORMAT=text for people reading a terminal): a line for each
 # request (send_portal/request_log.py) with its id, route, status, time and user id, and every other log
 # line with the id of the request it belongs to. No path, query string, body, header or cookie is logged.
-LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
