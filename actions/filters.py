@@ -15,7 +15,7 @@ class ActionFilterSet(django_filters.FilterSet):
         label="Search", method="search", help_text="Reference, title or description"
     )
     priority = django_filters.ModelChoiceFilter(
-        queryset=Priority.objects.all(), to_field_name="number", empty_label="Any priority"
+        queryset=Priority.objects.in_number_order(), to_field_name="number", empty_label="Any priority"
     )
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, widget=forms.CheckboxSelectMultiple)
     lead = django_filters.ModelChoiceFilter(

@@ -113,8 +113,15 @@ class PriorityQuerySet(models.QuerySet):
     def led_by(self, user):
         return self.filter(lead=user)
 
+    def in_number_order(self):
+        """Priorities in the plan's number order. Say it whenever the query aggregates: Django leaves
+        Meta.ordering out of a GROUP BY query, and the rows then come back in whatever order the database
+        reads them (on PostgreSQL, a priority saved last comes last)."""
+        return self.order_by("number")
+
     def with_action_counts(self, today=None):
-        """Annotate each priority with its actions by status, `overdue`, `stale` and `total` (one query)."""
+        """Annotate each priority with its actions by status, `overdue`, `stale` and `total` (one query),
+        in number order."""
         counts = {
             f"count_{status.value}": models.Count("actions", filter=Q(actions__status=status))
             for status in Status
@@ -124,7 +131,7 @@ class PriorityQuerySet(models.QuerySet):
             overdue=models.Count("actions", filter=overdue_condition(today, prefix="actions__")),
             stale=models.Count("actions", filter=stale_condition(today, prefix="actions__")),
             **counts,
-        )
+        ).in_number_order()
 
 
 class Priority(TimeStampedModel):

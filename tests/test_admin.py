@@ -15,8 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import Action, Status
+from actions.models import Action, Priority, Status
 from governance.models import BoardPack, Escalation
+from governance.services import board_pack_context
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
@@ -511,3 +512,31 @@ def test_editing_a_meeting_s_decision_inline_in_the_admin_bumps_only_that_decisi
     changed.refresh_from_db(), untouched.refresh_from_db(), meeting.refresh_from_db()
     assert (changed.text, changed.version) == ("Revised wording", 2)
     assert (untouched.version, meeting.version) == (1, 1)
+
+
+def test_a_priority_saved_in_the_admin_is_listed_in_number_order_everywhere(admin_client):
+    for number in (1, 2, 3, 5):
+        ActionFactory(priority=PriorityFactory(number=number))
+    # Priority 4 is saved through the admin's own form, after 5 was created.
+    response = admin_client.post(
+        admin_url(Priority, "add"),
+        {
+            "number": "4",
+            "kind": "priority_action",
+            "short_title": "Preparing for adulthood",
+            "statement": "Leaders should prepare young people for adulthood.",
+            "actions-TOTAL_FORMS": "0",
+            "actions-INITIAL_FORMS": "0",
+            "actions-MIN_NUM_FORMS": "0",
+            "actions-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    ActionFactory(priority=Priority.objects.get(number=4))
+
+    dashboard = admin_client.get(reverse("dashboard"))
+    pack = board_pack_context(MeetingFactory(), today=timezone.localdate())
+
+    assert [p.number for p in dashboard.context["priorities"]] == [1, 2, 3, 4, 5]
+    assert [p.number for p, _ in dashboard.context["indicators_by_priority"]] == [1, 2, 3, 4, 5]
+    assert [p.number for p in pack["priorities"]] == [1, 2, 3, 4, 5]
