@@ -884,3 +884,22 @@ def test_a_groups_page_shows_its_first_25_open_actions_and_links_to_the_rest(cli
     assert len(response.context["open_actions"]) == 25
     assert "Open actions (26)" in page
     assert f"?group={meeting.group.slug}&amp;status=open" in page and "See all 26 open actions" in page
+
+
+def test_an_escalated_action_says_so_on_its_page_with_the_boards_decision(client, board_member, board):
+    action = ActionFactory(ref="P2.3")
+    decided = Escalation.escalate(action=action, reason="Approve a new date.", raised_by=None)
+    decided.resolve(meeting=MeetingFactory(group=board, title="Improvement Board"), text="New date 30 June.")
+    Escalation.escalate(action=action, reason="Recruitment failed again.", raised_by=None)
+    ActionFactory(ref="P2.4")  # not escalated
+    client.force_login(board_member)
+
+    text = client.get(action.get_absolute_url()).content.decode()
+    other = client.get(reverse("actions:action_detail", args=["P2.4"])).content.decode()
+
+    assert "Escalated to the Improvement Board" in text
+    assert "Recruitment failed again." in text
+    assert "Waiting for the Board's decision" in text
+    assert "Approve a new date." in text
+    assert "P2.3: New date 30 June." in text
+    assert "Escalated to the Improvement Board" not in other
