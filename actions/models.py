@@ -246,6 +246,11 @@ class ActionQuerySet(models.QuerySet):
             .filter(current_due__gte=today, current_due__lte=today + timedelta(days=days))
         )
 
+    def due_after(self, days, today=None):
+        """Open actions due more than `days` days from today: neither overdue nor due_within(days)."""
+        today = today or timezone.localdate()
+        return self.open().with_current_due_date().filter(current_due__gt=today + timedelta(days=days))
+
     def visible_to(self, user):
         """Every signed-in role may read every action."""
         return self if user.is_authenticated else self.none()
@@ -261,6 +266,22 @@ class ActionQuerySet(models.QuerySet):
     def mine(self, user):
         """The user's own actions and their priorities' actions (the 'My actions' page)."""
         return self.filter(Q(priority__lead=user) | Q(lead=user))
+
+    def by_urgency(self, days, today=None):
+        """The actions in four parts, each action in exactly one: (slug, heading, queryset) for those
+        overdue, due within `days` days, due later, and complete (the 'My actions' page)."""
+        today = today or timezone.localdate()
+        soonest_first = ("current_due", "ref_sort", "pk")
+        return [
+            ("overdue", "Overdue", self.overdue(today).with_current_due_date().order_by(*soonest_first)),
+            (
+                "due-soon",
+                f"Due in the next {days} days",
+                self.due_within(days, today).order_by(*soonest_first),
+            ),
+            ("due-later", "Due later", self.due_after(days, today)),
+            ("complete", "Complete", self.filter(status=Status.COMPLETE)),
+        ]
 
     def for_table(self):
         return self.select_related("priority", "lead").with_current_due_date().order_by("ref_sort", "pk")
@@ -434,6 +455,13 @@ class Action(TimeStampedModel, VersionedModel):
             self.version = current.version + 1
             self.save(update_fields=["status", "completed_on", "last_update_on", "version", "updated"])
         return update
+
+
+def leads_work(user):
+    """True when the user leads a priority or an action: the people 'My actions' is for (2 queries)."""
+    return user.is_authenticated and (
+        Priority.objects.filter(lead=user).exists() or Action.objects.filter(lead=user).exists()
+    )
 
 
 def natural_sort_key(ref):

@@ -73,21 +73,24 @@ def action_detail(request, ref):
 
 
 def my_actions(request):
-    """The signed-in person's actions and their priorities' actions: overdue, due soon, not updated."""
+    """The signed-in person's actions and their priorities' actions, as one list in parts: overdue, due
+    soon, due later, complete; each action once. 'No recent update' is a flag on the row."""
     mine = Action.objects.for_table().mine(request.user)
     today = timezone.localdate()
-    sections = [
-        ("overdue", "Overdue", mine.overdue(today)),
-        ("due-soon", f"Due in the next {DUE_SOON_DAYS} days", mine.due_within(DUE_SOON_DAYS, today)),
-        ("no-recent-update", "No update in the last 30 days", mine.stale(today)),
-        ("all", "All my actions", mine),
-    ]
     tables = []
-    for slug, heading, qs in sections:
-        table = ActionTable(qs, prefix=f"{slug}-")
+    for slug, heading, qs in mine.by_urgency(DUE_SOON_DAYS, today):
+        table = ActionTable(qs, prefix=f"{slug}-", empty_text=f"None of your actions is {heading.lower()}.")
         RequestConfig(request, paginate={"per_page": 25}).configure(table)  # ?overdue-page=2 and so on
         tables.append((slug, heading, table))
-    return render(request, "actions/my_actions.html", {"tables": tables, "total": len(tables[-1][2].rows)})
+    return render(
+        request,
+        "actions/my_actions.html",
+        {
+            "tables": tables,
+            "total": sum(len(table.rows) for _, _, table in tables),
+            "stale": mine.stale(today).count(),
+        },
+    )
 
 
 def progressupdate_add(request, ref):

@@ -3,7 +3,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from send_portal import views
-from send_portal.forms import SignInForm
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -11,7 +10,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
+        views.SignInView.as_view(),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

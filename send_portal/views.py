@@ -5,16 +5,19 @@ import sys
 from collections import defaultdict
 
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import LoginView
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.template.loader import render_to_string
 from django.views.decorators.csrf import requires_csrf_token
 
-from actions.models import TAG_COLOURS, Priority, ProgressUpdate, Status
+from actions.models import TAG_COLOURS, Priority, ProgressUpdate, Status, leads_work
 from governance.models import Meeting
 from indicators.digests import digests_of, overview
 from indicators.models import Indicator
+from send_portal.forms import SignInForm
+from send_portal.rules import is_board_member
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +57,24 @@ def dashboard(request):
             "next_board_meeting": Meeting.objects.visible_to(request.user).next_board_meeting(),
         },
     )
+
+
+def landing_url(user):
+    """Where a person lands after signing in: a Board member on the dashboard; someone who leads a
+    priority or an action (and is not on the Board) on 'My actions'; anyone else on the dashboard."""
+    if not is_board_member(user) and leads_work(user):
+        return resolve_url("actions:action_mine")
+    return resolve_url("dashboard")
+
+
+class SignInView(LoginView):
+    """Sign in, then go to the page asked for (a safe `next`), else to the person's landing page."""
+
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return landing_url(self.request.user)
 
 
 @login_not_required

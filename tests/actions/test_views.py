@@ -421,3 +421,28 @@ def test_a_search_longer_than_200_characters_shows_the_filter_error(client, boar
 
     assert response.status_code == 200
     assert "Enter 200 characters or fewer to search" in response.content.decode()
+
+
+def test_my_actions_lists_each_action_once_in_the_part_that_fits(client, lead, priority):
+    today = timezone.localdate()
+    for ref, due, status in [
+        ("P1.1", today - timedelta(days=5), Status.ON_TRACK),
+        ("P1.2", today + timedelta(days=10), Status.ON_TRACK),
+        ("P1.3", today + timedelta(days=200), Status.NOT_STARTED),
+        ("P1.4", today - timedelta(days=50), Status.COMPLETE),
+    ]:
+        action = ActionFactory(
+            ref=ref, priority=priority, due_date=due, start_date=today - timedelta(days=90)
+        )
+        if status != Status.NOT_STARTED:
+            action.record_update(
+                author=lead, status=status, narrative="Done.", evidence_link="https://x.test/"
+            )
+    client.force_login(lead)
+
+    response = client.get(reverse("actions:action_mine"))
+
+    parts = {slug: [a.ref for a in table.data] for slug, _, table in response.context["tables"]}
+    assert parts == {"overdue": ["P1.1"], "due-soon": ["P1.2"], "due-later": ["P1.3"], "complete": ["P1.4"]}
+    assert "All my actions" not in response.content.decode()
+    assert "1 of them has had no update in the last 30 days" in response.content.decode()

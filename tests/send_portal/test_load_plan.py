@@ -159,7 +159,7 @@ def test_loading_the_shipped_plan_creates_every_record():
     assert Attendance.objects.count() == 16
     assert Escalation.objects.count() == 3
     assert Escalation.objects.open().count() == 2
-    assert User.objects.count() == 14
+    assert User.objects.count() == 15
     assert Plan.objects.get().is_demonstration
     assert "Actions: 36 created, 0 updated, 0 unchanged" in output
 

@@ -8,7 +8,7 @@ from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.factories import ActionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
@@ -181,3 +181,39 @@ def test_each_request_pushes_the_session_expiry_forward(client, board_member, se
 
     remaining = Session.objects.get().expire_date - timezone.now()
     assert remaining > timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+
+
+# --- Where a person lands after signing in ----------------------------------------------------------------
+def test_a_workstream_lead_lands_on_my_actions(client, lead):
+    response = attempt(client, lead.username, PASSWORD)
+
+    assert response["Location"] == reverse("actions:action_mine")
+
+
+def test_a_person_who_leads_only_an_action_lands_on_my_actions(client):
+    person = UserFactory()
+    ActionFactory(lead=person)
+
+    assert attempt(client, person.username, PASSWORD)["Location"] == reverse("actions:action_mine")
+
+
+def test_a_board_member_lands_on_the_dashboard_even_when_they_lead_a_priority(client, board_member, priority):
+    priority.lead = board_member
+    priority.save()
+
+    assert attempt(client, board_member.username, PASSWORD)["Location"] == reverse("dashboard")
+
+
+def test_a_person_who_leads_nothing_lands_on_the_dashboard(client, operations):
+    assert attempt(client, operations.username, PASSWORD)["Location"] == reverse("dashboard")
+
+
+def test_a_lead_who_followed_a_link_goes_where_the_link_pointed(client, lead):
+    wanted = reverse("indicators:indicator_list")
+
+    response = client.post(
+        reverse("login") + f"?next={wanted}",
+        {"username": lead.username, "password": PASSWORD, "next": wanted},
+    )
+
+    assert response["Location"] == wanted
