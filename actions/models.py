@@ -51,17 +51,31 @@ RAG = {
 NEEDS_MITIGATION = {Status.AT_RISK, Status.OFF_TRACK}
 
 
-def missing_update_details(status, mitigation, has_evidence):
+OVERDUE_REASON_MISSING = "Say why the action is still overdue"
+
+
+def missing_update_details(
+    status, mitigation, has_evidence, *, action=None, overdue_reason="", revises_due_date=False
+):
     """The one rule for what a new progress update must say beyond its narrative: {field: message}.
 
-    At risk or off track needs what is being done about it; complete needs evidence. (Applied to
-    updates people post; updates imported from an old plan file are taken as they were.)
+    At risk or off track needs what is being done about it; complete needs evidence; an update on an
+    overdue `action` that leaves it open needs the reason it is still overdue, unless it revises the due
+    date (Action.needs_overdue_explanation). (Applied to updates people post, in the portal's form and
+    the admin's; updates imported from an old plan file are taken as they were.)
     """
     errors = {}
     if status in NEEDS_MITIGATION and not (mitigation or "").strip():
         errors["mitigation"] = "Say what is being done about the action being at risk or off track"
     if status == Status.COMPLETE and not has_evidence:
         errors["evidence_link"] = "Add a link to evidence or upload a file that shows the action is complete"
+    if (
+        action is not None
+        and action.needs_overdue_explanation(status)
+        and not revises_due_date
+        and not (overdue_reason or "").strip()
+    ):
+        errors["overdue_reason"] = OVERDUE_REASON_MISSING
     return errors
 
 
@@ -392,6 +406,13 @@ class Action(TimeStampedModel, VersionedModel):
         since = self.days_since_update(today)
         return self.status != Status.COMPLETE and since is not None and since > days
 
+    def needs_overdue_explanation(self, status, today=None):
+        """The one rule for an update on an overdue action: unless it marks the action complete, it must
+        say why the action is still overdue (ProgressUpdate.overdue_reason, which the Operations Group
+        reads on the action's page) or, from someone who may revise dates, move the due date. So nobody
+        declares an overdue action 'On track' and leaves its date unexplained."""
+        return status != Status.COMPLETE and self.is_overdue(today)
+
     def flags(self, today=None):
         """The derived flags shown beside the status, e.g. ['Overdue', 'No recent update']."""
         flags = []
@@ -431,8 +452,20 @@ class Action(TimeStampedModel, VersionedModel):
         self.status, self.completed_on, self.last_update_on = derived
         self.save(update_fields=["status", "completed_on", "last_update_on", "updated"])
 
-    def record_update(self, *, author, status, narrative, date=None, expected_version=None, **details):
-        """Add a dated progress update and move the action to its new status, in one transaction.
+    def record_update(
+        self,
+        *,
+        author,
+        status,
+        narrative,
+        date=None,
+        expected_version=None,
+        revised_due_date=None,
+        revision_reason="",
+        **details,
+    ):
+        """Add a dated progress update and move the action to its new status, in one transaction; with
+        `revised_due_date` (and its `revision_reason`), revise the due date in the same step.
 
         `expected_version` is the version the form was loaded with: when someone else has changed the
         action since, StaleEdit is raised and nothing is written.
@@ -441,6 +474,10 @@ class Action(TimeStampedModel, VersionedModel):
             current = Action.objects.select_for_update().get(pk=self.pk)
             if expected_version is not None and current.version != expected_version:
                 raise StaleEdit(current)
+            fields = ["status", "completed_on", "last_update_on", "version", "updated"]
+            if revised_due_date is not None:
+                self.revised_due_date, self.revision_reason = revised_due_date, revision_reason.strip()
+                fields += ["revised_due_date", "revision_reason"]
             update = ProgressUpdate(
                 action=self,
                 author=author,
@@ -453,7 +490,7 @@ class Action(TimeStampedModel, VersionedModel):
             update.save()
             self.status, self.completed_on, self.last_update_on = self.derived_status()
             self.version = current.version + 1
-            self.save(update_fields=["status", "completed_on", "last_update_on", "version", "updated"])
+            self.save(update_fields=fields)
         return update
 
 
@@ -514,6 +551,12 @@ class ProgressUpdate(models.Model):
         max_length=255, blank=True, help_text="The uploaded file's original name."
     )
     next_steps = models.TextField(blank=True)
+    overdue_reason = models.TextField(
+        "why it is still overdue",
+        blank=True,
+        help_text="Required on an update that leaves an overdue action open (Action.needs_overdue_explanation); "
+        "for the Operations Group.",
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     objects = ProgressUpdateQuerySet.as_manager()
