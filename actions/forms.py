@@ -1,6 +1,7 @@
 """Forms for posting progress updates and editing an action's details."""
 
 import uuid
+from datetime import timedelta
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
@@ -211,6 +212,7 @@ class ProgressUpdateForm(forms.ModelForm):
         reference signed into the form) and say beside the field that it need not be attached again."""
         upload = self.cleaned_data.get("evidence_file") if hasattr(self, "cleaned_data") else None
         if upload:
+            prune_kept_evidence()
             extension = upload.name.rsplit(".", 1)[-1].lower()
             path = default_storage.save(f"{KEPT_EVIDENCE_DIR}/{uuid.uuid4().hex}.{extension}", upload)
             if self.kept:
@@ -232,7 +234,8 @@ class ProgressUpdateForm(forms.ModelForm):
         """The fields to pass to Action.record_update, beyond status and narrative."""
         upload = self.cleaned_data.get("evidence_file")
         if not upload and self.kept:
-            upload = File(default_storage.open(self.kept["path"]), name=self.kept["name"])
+            self._kept_file = default_storage.open(self.kept["path"])
+            upload = File(self._kept_file, name=self.kept["name"])
         details = {
             "mitigation": self.cleaned_data["mitigation"],
             "overdue_reason": self.cleaned_data.get("overdue_reason", ""),
@@ -248,9 +251,24 @@ class ProgressUpdateForm(forms.ModelForm):
 
     def forget_kept_evidence(self):
         """Once the update is saved (with its own copy of the file), remove the kept upload."""
+        if getattr(self, "_kept_file", None):
+            self._kept_file.close()
         if self.kept:
             default_storage.delete(self.kept["path"])
             self.kept = None
+
+
+def prune_kept_evidence(now=None):
+    """Delete kept uploads older than their references (left by people who never saved the update)."""
+    try:
+        _, names = default_storage.listdir(KEPT_EVIDENCE_DIR)
+    except FileNotFoundError:
+        return
+    cutoff = (now or timezone.now()) - timedelta(seconds=KEPT_EVIDENCE_MAX_AGE)
+    for name in names:
+        path = f"{KEPT_EVIDENCE_DIR}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
 
 
 class ActionForm(VersionedForm):

@@ -1,8 +1,11 @@
 import csv
 import io
+import os
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -466,6 +469,7 @@ def test_an_evidence_file_attached_to_a_refused_update_is_kept_and_saved_with_th
     update = action.updates.get()
     assert update.evidence_name == "recruitment-report.pdf"
     assert update.evidence_file.read() == b"%PDF-1.7 report"
+    assert default_storage.listdir("evidence/kept")[1] == []  # the kept copy is gone once saved
 
 
 def test_a_kept_evidence_reference_from_another_person_is_ignored(client, lead, operations, action):
@@ -556,3 +560,15 @@ def test_the_name_of_a_kept_evidence_file_is_escaped(client, lead, action):
 
     assert "&lt;em&gt;report.pdf is attached" in content
     assert "<em>report" not in content
+
+
+def test_keeping_a_file_deletes_kept_files_older_than_a_day(client, lead, action):
+    client.force_login(lead)
+    stale = default_storage.save("evidence/kept/left-behind.pdf", ContentFile(b"%PDF old"))
+    os.utime(default_storage.path(stale), (0, 0))
+    upload = SimpleUploadedFile("report.pdf", b"%PDF-1.7 report", content_type="application/pdf")
+
+    post_update(client, action, narrative="", evidence_file=upload)
+
+    assert not default_storage.exists(stale)
+    assert len(default_storage.listdir("evidence/kept")[1]) == 1
