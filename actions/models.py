@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from actions.signals import due_date_revised, marked_off_track
 from send_portal.models import StaleEdit, TimeStampedModel, VersionedModel
 from send_portal.rules import is_administrator, is_operations
 
@@ -423,10 +424,27 @@ class Action(TimeStampedModel, VersionedModel):
             )
             update.full_clean()
             update.save()
+            was = current.status
             self.status, self.completed_on, self.last_update_on = self.derived_status()
             self.version = current.version + 1
             self.save(update_fields=["status", "completed_on", "last_update_on", "version", "updated"])
+            if self.status == Status.OFF_TRACK and was != Status.OFF_TRACK:
+                marked_off_track.send(sender=Action, action=self, update=update)
         return update
+
+    def save_details(self, changes, *, expected_version):
+        """VersionedModel.save_details, telling other apps when the current due date moved."""
+        was = self.current_due_date
+        with transaction.atomic():
+            super().save_details(changes, expected_version=expected_version)
+            if self.current_due_date != was:
+                due_date_revised.send(
+                    sender=Action,
+                    action=self,
+                    was=was,
+                    now=self.current_due_date,
+                    reason=self.revision_reason,
+                )
 
 
 def natural_sort_key(ref):
