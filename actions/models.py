@@ -434,8 +434,9 @@ class Action(TimeStampedModel, VersionedModel):
 
     def save_details(self, changes, *, expected_version):
         """VersionedModel.save_details, telling other apps when the current due date moved."""
-        was = self.current_due_date
         with transaction.atomic():
+            # As stored, not as on self: a bound ModelForm has already set the new values on its instance.
+            was = Action.objects.with_current_due_date().values_list("current_due", flat=True).get(pk=self.pk)
             super().save_details(changes, expected_version=expected_version)
             if self.current_due_date != was:
                 due_date_revised.send(
