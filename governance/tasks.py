@@ -23,16 +23,19 @@ def generate_requested_pack(request_id):
     if not pack_request.start():
         return pack_request.pack_id
     try:
-        with transaction.atomic():
-            pack, seconds = generate_board_pack(
-                pack_request.meeting, generated_by=pack_request.requested_by, base_url=f"{settings.SITE_URL}/"
-            )
-            pack_request.finish(pack)
-            board_pack_ready.send(sender=BoardPackRequest, pack=pack)
+        # No transaction around the rendering: it takes seconds, and on SQLite an open transaction would
+        # hold up the web server's writes. A worker killed between keeping the pack and marking the request
+        # ready leaves a kept pack that the rerun keeps again: two identical packs, no harm.
+        pack, seconds = generate_board_pack(
+            pack_request.meeting, generated_by=pack_request.requested_by, base_url=f"{settings.SITE_URL}/"
+        )
+        pack_request.finish(pack)
     except Exception as error:
         log.exception("Board pack request %s failed", request_id)
         pack_request.fail(f"{type(error).__name__}: {error}"[:2000])
         raise
+    with transaction.atomic():
+        board_pack_ready.send(sender=BoardPackRequest, pack=pack)
     log.info("Board pack %s for %s generated in %.1f s", pack.pk, pack_request.meeting, seconds)
     return pack.pk
 
