@@ -26,6 +26,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "send_portal.settings")
 os.environ.setdefault("DEBUG", "False")
 os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-" + "0" * 40)
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ.setdefault("STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage")
 
 import django  # noqa: E402
 
