@@ -187,6 +187,8 @@ def test_every_portal_model_is_registered():
         "governance.FeedbackItem",
         "governance.Escalation",
         "governance.BoardPack",
+        "notifications.Preference",
+        "notifications.SentMessage",
     }
 
 
