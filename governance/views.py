@@ -48,7 +48,7 @@ from send_portal.history import changes_from_history, merged
 from send_portal.rules import who_can
 
 OPEN_ACTIONS_SHOWN = 25
-PROGRESS_REFRESH_SECONDS = 3  # a requested pack's progress page reloads itself this often while under way  # on a group's page; the action log lists them all, page by page
+PROGRESS_REFRESH_SECONDS = 5  # a requested pack's progress page reloads itself this often while under way  # on a group's page; the action log lists them all, page by page
 
 
 # --- Groups --------------------------------------------------------------------------------------------
@@ -437,15 +437,22 @@ def boardpackrequest_detail(request, pk):
         BoardPackRequest.objects.select_related("meeting__group", "requested_by", "pack"),
         pk=pk,
     )
-    return render(
+    # While under way the page reloads itself with an HTTP Refresh header (no JavaScript). A timed
+    # <meta http-equiv="refresh"> fails WCAG 2.2.1 as axe checks it; either way the person can turn the
+    # reloading off (?auto=off), which 2.2.1 asks for, and check again with a link.
+    refreshing = pack_request.is_under_way and request.GET.get("auto") != "off"
+    response = render(
         request,
         "governance/boardpackrequest_detail.html",
         {
             "pack_request": pack_request,
             "meeting": pack_request.meeting,
-            "refresh_seconds": PROGRESS_REFRESH_SECONDS if pack_request.is_under_way else None,
+            "refresh_seconds": PROGRESS_REFRESH_SECONDS if refreshing else None,
         },
     )
+    if refreshing:
+        response["Refresh"] = str(PROGRESS_REFRESH_SECONDS)
+    return response
 
 
 @require_POST

@@ -36,15 +36,19 @@ def test_generate_answers_at_once_with_a_progress_page_that_refreshes_until_read
     pack_request = BoardPackRequest.objects.get()
     assert response["Location"] == pack_request.get_absolute_url()
     assert not BoardPack.objects.exists()
-    page = client.get(pack_request.get_absolute_url()).content.decode()
-    assert '<meta http-equiv="refresh" content="3">' in page
+    response = client.get(pack_request.get_absolute_url())
+    page = response.content.decode()
+    assert response["Refresh"] == "5"
     assert ">Queued</strong>" in page and "waiting for the background worker" in page
-    assert 'role="status"' in page
+    assert 'role="status"' in page and "updates itself every 5 seconds" in page
+    stopped = client.get(pack_request.get_absolute_url() + "?auto=off")  # the person turns it off
+    assert "Refresh" not in stopped and "Check again" in stopped.content.decode()
 
     generate_requested_pack.call(pack_request.pk)  # what the worker does
 
-    page = client.get(pack_request.get_absolute_url()).content.decode()
-    assert "http-equiv" not in page  # ready: it stops refreshing
+    response = client.get(pack_request.get_absolute_url())
+    page = response.content.decode()
+    assert "Refresh" not in response  # ready: it stops refreshing
     assert ">Ready</strong>" in page
     assert reverse("governance:boardpack_pdf", args=[BoardPack.objects.get().pk]) in page
 
@@ -83,9 +87,10 @@ def test_a_failed_pack_shows_the_reason_and_can_be_retried(
     failed = BoardPackRequest.objects.get()
     assert failed.status == PackRequestStatus.FAILED
 
-    page = client.get(failed.get_absolute_url()).content.decode()
+    response = client.get(failed.get_absolute_url())
+    page = response.content.decode()
     assert "RuntimeError: the PDF renderer ran out of memory" in page
-    assert "http-equiv" not in page and ">Retry</button>" in page
+    assert "Refresh" not in response and ">Retry</button>" in page
     meeting_page = client.get(meeting.get_absolute_url()).content.decode()
     assert "the PDF renderer ran out of memory" in meeting_page
 
