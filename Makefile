@@ -38,10 +38,10 @@ lock: | $(BIN)/python
 run: install
 	$(RUN_ENV) $(MANAGE) migrate --noinput
 	$(RUN_ENV) $(MANAGE) load_plan --demo-users
-	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:8000
+	$(RUN_ENV) $(MANAGE) run_with_worker 127.0.0.1:8000
 
 serve: install
-	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:8000
+	$(RUN_ENV) $(MANAGE) run_with_worker 127.0.0.1:8000
 
 # Browser tests drive Debian's Chromium; install it when missing (as root, as on CI).
 browser:

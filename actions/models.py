@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from actions.signals import due_date_revised, marked_off_track
 from send_portal.models import StaleEdit, TimeStampedModel, VersionedModel
 from send_portal.rules import is_administrator, is_operations
 
@@ -488,10 +489,36 @@ class Action(TimeStampedModel, VersionedModel):
             )
             update.full_clean()
             update.save()
+            was = current.status
             self.status, self.completed_on, self.last_update_on = self.derived_status()
             self.version = current.version + 1
             self.save(update_fields=fields)
+            if self.status == Status.OFF_TRACK and was != Status.OFF_TRACK:
+                marked_off_track.send(sender=Action, action=self, update=update)
+            if revised_due_date is not None and current.current_due_date != self.current_due_date:
+                due_date_revised.send(
+                    sender=Action,
+                    action=self,
+                    was=current.current_due_date,
+                    now=self.current_due_date,
+                    reason=self.revision_reason,
+                )
         return update
+
+    def save_details(self, changes, *, expected_version):
+        """VersionedModel.save_details, telling other apps when the current due date moved."""
+        with transaction.atomic():
+            # As stored, not as on self: a bound ModelForm has already set the new values on its instance.
+            was = Action.objects.with_current_due_date().values_list("current_due", flat=True).get(pk=self.pk)
+            super().save_details(changes, expected_version=expected_version)
+            if self.current_due_date != was:
+                due_date_revised.send(
+                    sender=Action,
+                    action=self,
+                    was=was,
+                    now=self.current_due_date,
+                    reason=self.revision_reason,
+                )
 
 
 def leads_work(user):

@@ -59,6 +59,10 @@ class IndicatorQuerySet(models.QuerySet):
             return self
         return self.filter(priority__lead=user)
 
+    def looked_after_by(self, user):
+        """Indicators whose data the user is asked for: those they own and those of the priorities they lead."""
+        return self.filter(Q(priority__lead=user) | Q(owner=user))
+
     def with_measurements(self):
         """Prefetch every indicator's values in period order: one more query for all the indicators, after
         which status, direction of travel and freshness are worked out in Python with no further query."""

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "actions",
     "indicators",
     "governance",
+    "notifications",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +98,12 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The task worker and the web server share the file: in WAL mode readers never wait for a writer, and
+    # the worker's brief exclusive claim of a task (every second) does not block page loads.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------------------
@@ -141,7 +149,7 @@ if env.str("SMTP_HOST", default=""):
             "OPTIONS": {
                 "host": env.str("SMTP_HOST"),
                 "port": env.int("SMTP_PORT", default=587),
-                "use_tls": True,
+                "use_tls": env.bool("SMTP_USE_TLS", default=True),
                 "username": env.str("SMTP_USER", default=""),
                 "password": env.str("SMTP_PASSWORD", default=""),
             },
@@ -149,6 +157,20 @@ if env.str("SMTP_HOST", default=""):
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+# The portal's own address, for links in mail (which has no request to build them from).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- Background tasks -------------------------------------------------------------------------------
+# django.tasks with django-tasks-db: tasks wait in the database until `manage.py db_worker` runs them
+# (`make run` starts one beside the web server). Tests run them at once (tests/conftest.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A task RUNNING for longer than this is taken to have lost its worker and is run again (reclaim_tasks).
+TASK_RECLAIM_AFTER_MINUTES = env.int("TASK_RECLAIM_AFTER_MINUTES", default=30)
+
+# --- Reminders --------------------------------------------------------------------------------------
+REMINDER_DAYS_AHEAD = env.int("REMINDER_DAYS_AHEAD", default=14)  # "due in the next N days"
+REMINDER_BOARD_DAYS = env.int("REMINDER_BOARD_DAYS", default=7)  # "before each Board": this many days before
 
 # --- Security headers -------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

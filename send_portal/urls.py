@@ -36,5 +36,6 @@ urlpatterns = [
     path("", include("actions.urls")),
     path("", include("indicators.urls")),
     path("", include("governance.urls")),
+    path("", include("notifications.urls")),
 ]
 handler500 = "send_portal.views.server_error"

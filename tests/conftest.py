@@ -12,6 +12,8 @@ from tests.factories import PriorityFactory, UserFactory
 def _fast_and_quiet(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    # Tasks run inside .enqueue() (after the transaction commits: enqueueing waits for on_commit).
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()  # charts and indicator digests cached by one test are never read by another
 

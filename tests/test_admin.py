@@ -18,6 +18,7 @@ from django.utils import timezone
 from actions.models import Action, Priority, Status
 from governance.models import BoardPack, Escalation
 from governance.services import board_pack_context
+from notifications.models import ItemReason, MessageKind, Preference, SentItem, SentMessage
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
@@ -38,6 +39,30 @@ from tests.factories import (
 )
 
 _numbers = count(1)
+
+
+def _sent_message():
+    person = UserFactory()
+    message = SentMessage.objects.create(
+        recipient=person,
+        kind=MessageKind.DIGEST,
+        key=f"digest:{next(_numbers)}",
+        subject="Reminder",
+        to_address=person.email,
+    )
+    SentItem.objects.create(message=message, reason=ItemReason.OVERDUE, action=ActionFactory())
+    return message
+
+
+def _task_result():
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    return DBTaskResult.objects.create(
+        task_path="notifications.tasks.send_digest",
+        backend_name="default",
+        args_kwargs={"args": [1, "week:2026-W49"], "kwargs": {}},
+        run_after=get_date_max(),
+    )
 
 
 def _priority():
@@ -111,10 +136,13 @@ MAKERS = {
     "governance.BoardPack": lambda: BoardPack.objects.create(
         meeting=MeetingFactory(), html="<p>Pack</p>", pdf=b"%PDF", generated_by=UserFactory()
     ),
+    "notifications.Preference": lambda: Preference.objects.create(person=UserFactory()),
+    "notifications.SentMessage": _sent_message,
+    "django_tasks_database.DBTaskResult": _task_result,
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
-PORTAL_APPS = {"send_portal", "actions", "indicators", "governance"}
+PORTAL_APPS = {"send_portal", "actions", "indicators", "governance", "notifications"}
 registered_models = pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
 portal_models = pytest.mark.parametrize(
     "model",
@@ -160,6 +188,8 @@ def test_every_portal_model_is_registered():
         "governance.FeedbackItem",
         "governance.Escalation",
         "governance.BoardPack",
+        "notifications.Preference",
+        "notifications.SentMessage",
     }
 
 

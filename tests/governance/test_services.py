@@ -172,13 +172,16 @@ def test_the_what_changed_page_shows_the_lists(client, board_member, meeting, kn
 
 
 # --- Board packs -----------------------------------------------------------------------------------------
-def test_a_generated_pack_stays_unchanged_after_the_live_data_moves_on(client, operations, board_member):
+def test_a_generated_pack_stays_unchanged_after_the_live_data_moves_on(
+    client, operations, board_member, django_capture_on_commit_callbacks
+):
     meeting = MeetingFactory(group=GroupFactory(board=True), title="Board, May")
     plan_action = ActionFactory(ref="P2.3", title="Recruit educational psychologists")
     ProgressUpdateFactory(action=plan_action, status=Status.AT_RISK, narrative="Two offers withdrawn.")
     client.force_login(operations)
 
-    response = client.post(reverse("governance:boardpack_generate", args=[meeting.pk]))
+    with django_capture_on_commit_callbacks(execute=True):  # the task runs once the request commits
+        response = client.post(reverse("governance:boardpack_generate", args=[meeting.pk]))
 
     assert response.status_code == 302
     pack = BoardPack.objects.get()
