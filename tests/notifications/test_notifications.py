@@ -73,6 +73,23 @@ def test_the_leads_are_told_when_the_due_date_is_revised(
     assert "The supplier is late." in message.body
 
 
+def test_the_leads_are_told_when_an_update_revises_the_due_date(
+    action, lead, operations, mailoutbox, django_capture_on_commit_callbacks
+):
+    new_date = timezone.localdate() + timedelta(days=60)
+    with django_capture_on_commit_callbacks(execute=True):
+        action.record_update(
+            author=operations,
+            status=Status.AT_RISK,
+            narrative="Moved with the Board's agreement.",
+            revised_due_date=new_date,
+            revision_reason="The supplier is late.",
+        )
+
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([lead.email, action.lead.email])
+    assert mailoutbox[0].subject == f"The due date of P1.4 is revised to {new_date:%-d %B %Y}"
+
+
 def test_an_edit_that_keeps_the_due_date_sends_nothing(
     action, operations, mailoutbox, django_capture_on_commit_callbacks
 ):
