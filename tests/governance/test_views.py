@@ -3,8 +3,10 @@
 import csv
 import io
 import re
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -840,7 +842,8 @@ def test_the_calendar_feed_lists_upcoming_meetings_in_icalendar(client, board_me
 
     body = response.content.decode()
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    assert body.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") and body.endswith("END:VCALENDAR\r\n")
+    assert body.startswith("BEGIN:VCALENDAR\r\n") and body.endswith("END:VCALENDAR\r\n")
+    assert "VERSION:2.0\r\n" in body
     assert "\n" not in body.replace("\r\n", "")  # every line ends CRLF
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
     unfolded = body.replace("\r\n ", "")
@@ -849,6 +852,35 @@ def test_the_calendar_feed_lists_upcoming_meetings_in_icalendar(client, board_me
     assert "STATUS:CANCELLED" in unfolded
     assert "Old" not in unfolded
     assert unfolded.count("BEGIN:VEVENT") == 2
+
+
+def test_the_calendar_feed_reads_back_each_meeting_with_its_title_start_and_location(client, board_member, board):
+    today = timezone.localdate()
+    MeetingFactory(
+        group=board,
+        title="Board, with papers; and\na second line",
+        date=today + timedelta(days=10),
+        start_time=time(10, 30),
+        location="County Hall, Preston; Room 1",
+    )
+    MeetingFactory(group=board, title="Stocktake", date=today + timedelta(days=200), location="")
+    feed = CalendarFeed.objects.create(user=board_member)
+
+    body = client.get(reverse("governance:calendar_feed", args=[feed.token])).content
+
+    calendar = icalendar.Calendar.from_ical(body)
+    events = {str(event["SUMMARY"]): event for event in calendar.walk("VEVENT")}
+    assert set(events) == {"Board, with papers; and\na second line", "Stocktake"}
+    board_meeting = events["Board, with papers; and\na second line"]
+    assert board_meeting.start == datetime.combine(
+        today + timedelta(days=10), time(10, 30), tzinfo=ZoneInfo("Europe/London")
+    )
+    assert board_meeting.start.tzinfo.key == "Europe/London"
+    assert str(board_meeting["LOCATION"]) == "County Hall, Preston; Room 1"
+    assert "SUMMARY:Board\\, with papers\\; and\\na second line" in body.decode()
+    assert events["Stocktake"].start == today + timedelta(days=200)  # no start time: all day
+    assert "LOCATION" not in events["Stocktake"]
+    assert [zone.tz_name for zone in calendar.timezones] == ["Europe/London"]
 
 
 def test_a_wrong_or_reset_calendar_link_answers_404(client, board_member):
