@@ -854,7 +854,9 @@ def test_the_calendar_feed_lists_upcoming_meetings_in_icalendar(client, board_me
     assert unfolded.count("BEGIN:VEVENT") == 2
 
 
-def test_the_calendar_feed_reads_back_each_meeting_with_its_title_start_and_location(client, board_member, board):
+def test_the_calendar_feed_reads_back_each_meeting_with_its_title_start_and_location(
+    client, board_member, board
+):
     today = timezone.localdate()
     MeetingFactory(
         group=board,
