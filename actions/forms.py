@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from actions.models import Action, ProgressUpdate, Status, missing_update_details
-from send_portal.forms import VersionedForm
+from send_portal.forms import DATE_HINT, DateField, VersionedForm, invalid_date
 
 # Evidence files: allowed extensions and the bytes each kind of file must start with.
 EVIDENCE_TYPES = {
@@ -291,16 +291,16 @@ class ActionForm(VersionedForm):
         ]
         labels = {"lead": "Lead (portal user)", "lead_role": "Lead as named in the plan"}
         help_texts = {
-            "start_date": "For example, 1 4 2025. Enter as day month year or 2025-04-01.",
-            "revised_due_date": "Leave empty to keep the original due date. The original date stays on record.",
+            "start_date": DATE_HINT,
+            "revised_due_date": f"{DATE_HINT} Leave empty to keep the original due date. The original date "
+            "stays on record.",
         }
         error_messages = {
             "title": {"required": "Enter the action's title"},
-            "start_date": {"invalid": "Enter the start date as a real date, for example 2025-04-01"},
-            "revised_due_date": {
-                "invalid": "Enter the revised due date as a real date, for example 2026-03-31"
-            },
+            "start_date": {"invalid": invalid_date("the start date")},
+            "revised_due_date": {"invalid": invalid_date("the revised due date")},
         }
+        field_classes = {"start_date": DateField, "revised_due_date": DateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -105,6 +105,15 @@ class Plan(TimeStampedModel):
         default=False,
         help_text="Shows a 'demonstration data' banner on every page: the plan holds invented values.",
     )
+    # Set by `manage.py load_plan`: what it last loaded (the file, how far its dates were moved and the
+    # demo password, hashed), so running it again on the same file can be skipped; and that move.
+    loaded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    dates_moved_months = models.PositiveSmallIntegerField(
+        "dates moved by (months)",
+        default=0,
+        editable=False,
+        help_text="The demo plan's dates are moved on by whole months when loaded, so that its story is today.",
+    )
 
     history = HistoricalRecords()
 

@@ -71,7 +71,7 @@ from indicators.models import Indicator, Measurement  # noqa: E402
 from send_portal.models import User  # noqa: E402
 from send_portal.roles import OPERATIONS_GROUP, ensure_roles  # noqa: E402
 
-BOARD_MEETING = "SEND Improvement Board - December 2026"  # the demo plan's Board meeting
+BOARD_MEETING = "SEND Improvement Board, 12 March 2026"  # the demo plan's, dates as written
 
 # WeasyPrint warns, for every copy, that an image with alt="" (the pack's decorative SPC icons) has no
 # alt text. Load it now (governance.pdf sets its log level on import), then keep the output to the figures.

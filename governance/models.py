@@ -150,7 +150,9 @@ class Meeting(TimeStampedModel, VersionedModel):
     start_time = models.TimeField(null=True, blank=True)
     location = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=20, choices=MeetingKind, default=MeetingKind.MEETING)
-    title = models.CharField(max_length=300)
+    title = models.CharField(
+        max_length=300, blank=True, help_text="Left empty, the group and date: see default_title()."
+    )
     status = models.CharField(max_length=20, choices=MeetingStatus, default=MeetingStatus.SCHEDULED)
     minutes = models.TextField(blank=True)
     attendees = models.ManyToManyField(
@@ -172,10 +174,36 @@ class Meeting(TimeStampedModel, VersionedModel):
         ]
 
     def __str__(self):
+        if f"{self.date:%-d %B %Y}" in self.title:  # a default title says the date already
+            return self.title
         return f"{self.title} ({self.date:%d %B %Y})"
 
     def get_absolute_url(self):
         return reverse("governance:meeting_detail", args=[self.pk])
+
+    def clean(self):
+        """A meeting is not held before its date (the admin and the portal's form both say so)."""
+        super().clean()
+        if self.status == MeetingStatus.HELD and self.date and self.date > timezone.localdate():
+            raise ValidationError(
+                {
+                    "status": f"A meeting cannot be held before its date. Keep it as scheduled until "
+                    f"{self.date:%-d %B %Y}, or correct the date"
+                }
+            )
+
+    def save(self, *args, **kwargs):
+        if not self.title.strip():
+            self.title = self.default_title()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "title"}
+        super().save(*args, **kwargs)
+
+    def default_title(self):
+        """What the group and date say, e.g. 'SEND Improvement Board, 10 December 2026' (a stocktake
+        says so)."""
+        name = MeetingKind.STOCKTAKE.label if self.kind == MeetingKind.STOCKTAKE else self.group.name
+        return f"{name}, {self.date:%-d %B %Y}"
 
     @property
     def is_board_meeting(self):

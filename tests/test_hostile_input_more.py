@@ -338,7 +338,7 @@ def test_the_agenda_forms_answer_hostile_input_with_errors_or_success(
             "order": data.draw(NUMBERS),
             "title": data.draw(HOSTILE_TEXT),
             "priority": data.draw(one_of_or_garbage(priority.pk)),
-            "action_refs": data.draw(st.one_of(st.just("P1.1, p1.1"), HOSTILE_TEXT)),
+            "actions": data.draw(st.lists(one_of_or_garbage(*priority.actions.values_list("pk", flat=True)))),
             "presenter": data.draw(one_of_or_garbage(operations.pk)),
             "presenter_role": data.draw(HOSTILE_TEXT),
             "version": a_version(data.draw, item),

@@ -205,7 +205,7 @@ def test_a_generated_pack_stays_unchanged_after_the_live_data_moves_on(
 
 def test_the_pdf_of_the_demo_board_meeting_has_every_section(operations):
     call_command("load_plan", stdout=io.StringIO())
-    meeting = Meeting.objects.get(title="SEND Improvement Board - December 2026")
+    meeting = Meeting.objects.get(title="SEND Improvement Board, 12 March 2026")
 
     pack, _ = generate_board_pack(meeting, generated_by=operations, base_url="http://testserver/")
 
@@ -214,8 +214,8 @@ def test_the_pdf_of_the_demo_board_meeting_has_every_section(operations):
     pages = len(reader.pages)
     for expected in [
         "Board pack",
-        "SEND Improvement Board - December 2026",
-        "Thursday 10 December 2026",
+        "SEND Improvement Board, 12 March 2026",
+        "Thursday 12 March 2026",
         "1. Agenda",
         "Standing ICB update",
         "2. Where each priority stands",
