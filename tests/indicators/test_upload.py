@@ -102,10 +102,10 @@ def test_each_bad_row_is_rejected_with_its_reason(client, lead, own, others):
         ),
         (4, Outcome.REJECTED, "Enter the period end as a date, for example 31/01/2026 or 2026-01-31."),
         (5, Outcome.REJECTED, "The period ending 30 November 2099 has not ended yet."),
-        (6, Outcome.REJECTED, "Enter the value."),
-        (7, Outcome.REJECTED, "Enter the value as a number, for example 42 or 17.5."),
+        (6, Outcome.UNCHANGED, "No value given: nothing is recorded for this row."),
+        (7, Outcome.REJECTED, "Enter the value as a percentage, for example 17.5."),
         (8, Outcome.REJECTED, "Enter a percentage between 0 and 100."),
-        (9, Outcome.REJECTED, "Give the value with no more than 3 decimal places and under a billion."),
+        (9, Outcome.REJECTED, "Give the value with no more than 3 decimal places."),
         (10, Outcome.REJECTED, "Enter the indicator code."),
         (11, Outcome.ADDED, ""),
         (
@@ -119,10 +119,16 @@ def test_each_bad_row_is_rejected_with_its_reason(client, lead, own, others):
 def test_a_value_of_a_googol_is_rejected_as_too_big(client, lead, own):
     """Found by tests/test_hostile_input_more.py: '1e100' raised InvalidOperation (a 500) when quantized."""
     client.force_login(lead)
-    response = upload(client, HEADER + "P1-I1,31/07/2025,1e100,\nP1-I1,31/08/2025,-1E+30,\n")
+    response = upload(
+        client, HEADER + "P1-I1,31/07/2025,1e100,\nP1-I1,31/08/2025,-1E+30,\nP1-I1,30/09/2025,1000000000,\n"
+    )
     assert response.status_code == 200
-    reason = "Give the value with no more than 3 decimal places and under a billion."
-    assert outcomes(response) == [(2, Outcome.REJECTED, reason), (3, Outcome.REJECTED, reason)]
+    unread = "Enter the value as a percentage, for example 17.5."
+    assert outcomes(response) == [
+        (2, Outcome.REJECTED, unread),
+        (3, Outcome.REJECTED, unread),
+        (4, Outcome.REJECTED, "Enter a value under a billion."),
+    ]
 
 
 def test_a_period_end_before_2000_is_rejected(client, lead, own):
@@ -154,6 +160,45 @@ def test_values_with_thousands_separators_and_percent_signs_are_read(client, ope
     client.force_login(operations)
     response = upload(client, HEADER + 'P2-I1,31/07/2025,"1,801",\nP1-I1,31/07/2025,17.5%,\n')
     assert [row.value for row in response.context["preview"].rows] == [Decimal("1801"), Decimal("17.5")]
+
+
+def test_thousands_are_read_only_in_groups_of_three_and_a_decimal_comma_is_refused(
+    client, operations, own, others
+):
+    """Issue 12: '9,7' for a percentage was read as 97. A comma is read only between groups of three."""
+    client.force_login(operations)
+    rows = ['P2-I1,31/07/2025,"9,480",', "P2-I1,31/08/2025,9480,", "P2-I1,30/09/2025,9480.0,"]
+    rows += ['P1-I1,31/07/2025,"9,7",', 'P2-I1,31/10/2025,"1,25",', 'P2-I1,30/11/2025,"94,80",']
+    response = upload(client, HEADER + "\n".join(rows) + "\n")
+    assert [(row.outcome, row.value) for row in response.context["preview"].rows[:3]] == [
+        (Outcome.ADDED, Decimal("9480"))
+    ] * 3
+    assert outcomes(response)[3:] == [
+        (
+            5,
+            Outcome.REJECTED,
+            "Use a point for decimals: 9.7 (a comma can only separate thousands, as in 9,480).",
+        ),
+        (
+            6,
+            Outcome.REJECTED,
+            "Use a point for decimals: 1.25 (a comma can only separate thousands, as in 9,480).",
+        ),
+        (
+            7,
+            Outcome.REJECTED,
+            "Use a point for decimals: 94.80 (a comma can only separate thousands, as in 9,480).",
+        ),
+    ]
+    assert "9,7" in response.content.decode()  # the rejected row shows the value as written
+
+
+def test_a_count_written_with_a_percent_sign_is_refused_not_read_as_a_count(client, operations, others):
+    client.force_login(operations)
+    response = upload(client, HEADER + "P2-I1,31/07/2025,12%,\n")
+    assert outcomes(response) == [
+        (2, Outcome.REJECTED, "Enter the value as a whole number, for example 9,480.")
+    ]
 
 
 def test_column_names_may_differ_in_case_spacing_and_order(client, lead, own):
