@@ -526,7 +526,9 @@ class Indicator(TimeStampedModel):
         if period_end < EARLIEST_PERIOD_END:
             raise ValidationError({"period_end": EARLIEST_PERIOD_END_MESSAGE})
         try:
-            with transaction.atomic():  # a savepoint inside a request's transaction, so a clash rolls back alone
+            with (
+                transaction.atomic()
+            ):  # a savepoint inside a request's transaction, so a clash rolls back alone
                 measurement, outcome = self._write_value(
                     period_end, value, note, by, correct, reason, expected_version
                 )
