@@ -16,12 +16,12 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     database, as two requests to a server do; an in-memory database shared between connections answers
     any overlap with "database table is locked" at once. Its transactions begin IMMEDIATE (take the write
     lock first), as send_portal/settings.py configures SQLite for more than one writer (issue 12 point 5;
-    setdefault: those settings win)."""
+    where those settings say otherwise, they win)."""
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
-        database.setdefault("TEST", {}).setdefault(
-            "NAME", str(tmp_path_factory.mktemp("db") / "test.sqlite3")
-        )
+        test = database.setdefault("TEST", {})
+        if not test.get("NAME"):  # Django fills in None for it
+            test["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
         database.setdefault("OPTIONS", {}).setdefault("transaction_mode", "IMMEDIATE")
 
 
