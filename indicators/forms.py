@@ -57,7 +57,16 @@ class MeasurementForm(forms.Form):
     )
     # The version of the value the person was shown (none for a new period): a correction made after
     # someone else's is refused with what they changed (Indicator.record_value, StaleEdit).
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        error_messages={
+            k: "This form was changed outside the portal: open it again"
+            for k in ("invalid", "min_value", "max_value")
+        },
+    )
 
     def __init__(self, *args, indicator, **kwargs):
         super().__init__(*args, **kwargs)

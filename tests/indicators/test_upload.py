@@ -1,5 +1,7 @@
 """Uploading values from a CSV file: a preview of every row, nothing written until confirmed."""
 
+import csv
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -7,6 +9,7 @@ import pytest
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from indicators import uploads
 from indicators.models import Measurement, Outcome, Unit
@@ -336,3 +339,63 @@ def test_confirming_says_what_was_saved_and_what_was_not(client, lead, own, othe
     assert "Saved 2 values from values.csv: 1 added, 1 corrected. 1 rejected row was not saved." in (
         response.content.decode()
     )
+
+
+# --- The template -------------------------------------------------------------------------------------
+TEMPLATE_URL = reverse("indicators:measurement_upload_template")
+
+
+def template_rows(client):
+    response = client.get(TEMPLATE_URL)
+    assert response["Content-Disposition"] == 'attachment; filename="indicator-values-template.csv"'
+    return response, list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_the_template_gives_the_next_period_of_each_indicator_the_person_may_record(
+    client, lead, own, others, priority
+):
+    """Issue 12: the upload had no template. Others' indicators and one whose next period has not ended
+    are left out."""
+    IndicatorFactory(code="P1-I2", priority=priority, unit=Unit.COUNT, baseline_date=date(2025, 3, 31))
+    up_to_date = IndicatorFactory(code="P1-I3", priority=priority)
+    MeasurementFactory(indicator=up_to_date, period_end=timezone.localdate())
+    client.force_login(lead)
+    _, rows = template_rows(client)
+    assert rows == [
+        ["indicator code", "period end", "value", "note"],
+        ["P1-I1", "2025-07-31", "", ""],
+        ["P1-I2", "2025-03-31", "", ""],
+    ]
+
+
+def test_a_filled_in_template_uploads_cleanly(client, operations, own, others):
+    client.force_login(operations)
+    response, rows = template_rows(client)
+    filled = io.StringIO()
+    writer = csv.writer(filled)
+    writer.writerow(rows[0])
+    for (code, period_end, _, _), value in zip(rows[1:], ["26.5", "1,801"], strict=True):
+        writer.writerow([code, period_end, value, "From the template"])
+    preview = upload(client, "\ufeff" + filled.getvalue(), name="indicator-values-template.csv")
+    assert [(n, o) for n, o, _ in outcomes(preview)] == [(2, Outcome.ADDED), (3, Outcome.ADDED)]
+
+    client.post(URL, {"payload": preview.context["payload"]})
+
+    assert list(
+        Measurement.objects.filter(note="From the template").values_list("indicator__code", "value")
+    ) == [
+        ("P1-I1", Decimal("26.5")),
+        ("P2-I1", Decimal("1801")),
+    ]
+
+
+def test_a_template_row_left_blank_is_left_alone(client, lead, own):
+    client.force_login(lead)
+    response, _ = template_rows(client)
+    preview = upload(client, response.content)
+    assert outcomes(preview) == [(2, Outcome.UNCHANGED, "No value given: nothing is recorded for this row.")]
+
+
+def test_the_upload_page_links_to_the_template(client, lead):
+    client.force_login(lead)
+    assert TEMPLATE_URL in client.get(URL).content.decode()
