@@ -399,3 +399,29 @@ def test_a_template_row_left_blank_is_left_alone(client, lead, own):
 def test_the_upload_page_links_to_the_template(client, lead):
     client.force_login(lead)
     assert TEMPLATE_URL in client.get(URL).content.decode()
+
+
+def test_a_value_recorded_between_the_confirms_check_and_its_save_leaves_everything_unsaved(
+    client, lead, own, monkeypatch
+):
+    """The confirm checks every row again, then saves; someone recording a value of the file in that moment
+    was silently overwritten. Each row is now saved only over what it was checked against."""
+    client.force_login(lead)
+    preview = upload(client, HEADER + "P1-I1,31/07/2025,26.5,\nP1-I1,31/08/2025,27,\n")
+    check = uploads.check_rows
+
+    def check_then_someone_records(rows, user, today=None):
+        checked = check(rows, user, today)
+        if not own.measurements.filter(period_end=date(2025, 8, 31)).exists():
+            MeasurementFactory(indicator=own, period_end=date(2025, 8, 31), value=30)
+        return checked
+
+    monkeypatch.setattr(uploads, "check_rows", check_then_someone_records)
+    response = client.post(URL, {"payload": preview.context["payload"]})
+
+    assert response.status_code == 200 and response.context["changed"]
+    assert outcomes(response)[1] == (3, Outcome.CORRECTED, "Replaces 30%.")
+    assert list(own.measurements.values_list("period_end", "value")) == [
+        (date(2025, 6, 30), Decimal("25")),
+        (date(2025, 8, 31), Decimal("30")),
+    ]
