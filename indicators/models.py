@@ -51,7 +51,7 @@ VALUE_KINDS = {
 }
 VALUE_EXAMPLES = {Unit.PERCENT: "17.5", Unit.COUNT: "9,480", Unit.WEEKS: "12.5", Unit.DAYS: "40"}
 MAX_VALUE = Decimal("1e9")  # Measurement.value holds 12 digits, 3 of them after the point
-# record_value(expected_version=UNCHECKED): the caller does not say which version it saw (the plan loader).
+# record_value(expected_version=UNCHECKED): the caller does not say which version it saw (a script).
 UNCHECKED = object()
 
 
@@ -514,7 +514,8 @@ class Indicator(TimeStampedModel):
         ValidationError says what is recorded, the same when someone else recorded it a moment ago (the
         database's one-value-per-period constraint decides that race). `expected_version` is the version of
         the value the person saw (None: they saw none): when someone else recorded or corrected the value
-        since, StaleEdit is raised and nothing is written. A correction saves the measurement (history
+        since, StaleEdit is raised and nothing is written (also when a correction meets a value added at
+        the same moment). A correction saves the measurement (history
         keeps the old value, who and when, with `reason`); an empty `note` keeps the existing note. Returns
         (measurement, Outcome). A value a person records is never illustrative.
         """
@@ -526,9 +527,8 @@ class Indicator(TimeStampedModel):
         if period_end < EARLIEST_PERIOD_END:
             raise ValidationError({"period_end": EARLIEST_PERIOD_END_MESSAGE})
         try:
-            with (
-                transaction.atomic()
-            ):  # a savepoint inside a request's transaction, so a clash rolls back alone
+            # Inside a request's transaction this is a savepoint, so a clash below rolls back alone.
+            with transaction.atomic():
                 measurement, outcome = self._write_value(
                     period_end, value, note, by, correct, reason, expected_version
                 )

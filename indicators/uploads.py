@@ -16,8 +16,8 @@ that says how to save the file instead. Nothing about a refused file is kept.
 **Each row** is added, changed (a correction of a value already recorded: the history keeps the old one),
 left alone when it matches what is recorded, or rejected with the reason: an unknown indicator, one the
 person may not record (the same rule as the record page: `Indicator.objects.recordable_by`), a date or
-value that cannot be read (a row with no value is left alone, so a template can be filled in part), a period that has not ended, a value that makes no sense for the unit, or a
-period the file gives twice.
+value that cannot be read, a period that has not ended, a value that makes no sense for the unit, or a
+period the file gives twice. A row with no value is left alone, so a template can be filled in part.
 
 **Preview, then confirm.** Nothing is written when the file is uploaded. The rows read from it travel in
 the preview's form as a signed payload (django.core.signing: salted, bound to the person, valid for an

@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from actions.models import Action, Status
 from governance.models import BoardPack, Escalation
+from indicators.models import Measurement
+from send_portal.models import StaleEdit
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
@@ -511,3 +513,26 @@ def test_editing_a_meeting_s_decision_inline_in_the_admin_bumps_only_that_decisi
     changed.refresh_from_db(), untouched.refresh_from_db(), meeting.refresh_from_db()
     assert (changed.text, changed.version) == ("Revised wording", 2)
     assert (untouched.version, meeting.version) == (1, 1)
+
+
+def test_correcting_a_value_in_the_admin_makes_a_correction_form_opened_before_it_stale(
+    admin_client, admin_user
+):
+    measurement = MeasurementFactory(recorded_by=UserFactory(), value=25)
+    response = admin_client.post(
+        admin_url(Measurement, "change", measurement.pk),
+        {
+            "indicator": measurement.indicator.pk,
+            "period_end": measurement.period_end.isoformat(),
+            "value": "26",
+            "note": "Corrected in the admin",
+            "recorded_by": admin_user.pk,
+        },
+    )
+    assert response.status_code == 302
+    measurement.refresh_from_db()
+    assert (measurement.value, measurement.version) == (26, 2)
+    with pytest.raises(StaleEdit):
+        measurement.indicator.record_value(
+            period_end=measurement.period_end, value=27, note="x", correct=True, expected_version=1
+        )
