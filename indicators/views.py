@@ -193,7 +193,11 @@ def measurement_add(request, code):
                 reason=CORRECTION_REASON,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            # Checked again: a value someone recorded a moment ago is then refused as if it had been
+            # there first (the same message, and the form carries its version for a correction).
+            form = MeasurementForm(request.POST, indicator=indicator)
+            if form.is_valid():
+                form.add_error(None, error)
         except StaleEdit as stale:
             conflict = stale.current.changes_since(data["version"], labels=field_labels(form)) or {}
             form = keep_input(MeasurementForm, request, stale.current.version, indicator=indicator)

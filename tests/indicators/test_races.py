@@ -107,6 +107,11 @@ def test_two_people_recording_the_same_new_period_at_once_get_one_value_and_one_
     ]
     assert refused.context["form"].errors["correct"] == expected
     assert not_a_race.context["form"].errors["correct"] == expected
+    # and, as there, ticking the box and saying why corrects the value the page now names
+    form = refused.context["form"]
+    data = {**form.data.dict(), "correct": "on", "note": "Mine is the later figure"}
+    assert second.post(refused.request["PATH_INFO"], data).status_code == 302
+    assert indicator.measurements.get().note == "Mine is the later figure"
 
 
 def test_two_people_correcting_the_same_value_at_once_keep_the_first_and_refuse_the_second(
