@@ -1,6 +1,6 @@
 """The Django admin: every registered model's pages render, and the admin keeps the plan's rules."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from itertools import count
 
@@ -518,7 +518,7 @@ def test_editing_a_meeting_s_decision_inline_in_the_admin_bumps_only_that_decisi
 def test_correcting_a_value_in_the_admin_makes_a_correction_form_opened_before_it_stale(
     admin_client, admin_user
 ):
-    measurement = MeasurementFactory(recorded_by=UserFactory(), value=25)
+    measurement = MeasurementFactory(recorded_by=UserFactory(), value=25, period_end=date(2025, 6, 30))
     response = admin_client.post(
         admin_url(Measurement, "change", measurement.pk),
         {
