@@ -1,6 +1,6 @@
 """The Django admin: every registered model's pages render, and the admin keeps the plan's rules."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from itertools import count
 
@@ -18,7 +18,9 @@ from django.utils import timezone
 from actions.models import Action, Priority, Status
 from governance.models import BoardPack, Escalation
 from governance.services import board_pack_context
+from indicators.models import Measurement
 from notifications.models import ItemReason, MessageKind, Preference, SentItem, SentMessage
+from send_portal.models import StaleEdit
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
@@ -570,3 +572,26 @@ def test_a_priority_saved_in_the_admin_is_listed_in_number_order_everywhere(admi
     assert [p.number for p in dashboard.context["priorities"]] == [1, 2, 3, 4, 5]
     assert [p.number for p, _ in dashboard.context["indicators_by_priority"]] == [1, 2, 3, 4, 5]
     assert [p.number for p in pack["priorities"]] == [1, 2, 3, 4, 5]
+
+
+def test_correcting_a_value_in_the_admin_makes_a_correction_form_opened_before_it_stale(
+    admin_client, admin_user
+):
+    measurement = MeasurementFactory(recorded_by=UserFactory(), value=25, period_end=date(2025, 6, 30))
+    response = admin_client.post(
+        admin_url(Measurement, "change", measurement.pk),
+        {
+            "indicator": measurement.indicator.pk,
+            "period_end": measurement.period_end.isoformat(),
+            "value": "26",
+            "note": "Corrected in the admin",
+            "recorded_by": admin_user.pk,
+        },
+    )
+    assert response.status_code == 302
+    measurement.refresh_from_db()
+    assert (measurement.value, measurement.version) == (26, 2)
+    with pytest.raises(StaleEdit):
+        measurement.indicator.record_value(
+            period_end=measurement.period_end, value=27, note="x", correct=True, expected_version=1
+        )

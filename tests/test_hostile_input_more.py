@@ -87,14 +87,20 @@ VALUES = st.one_of(
 
 
 @FEW
-@given(period_end=DATES, value=VALUES, note=HOSTILE_TEXT, correct=st.sampled_from(["", "on", "x\x00"]))
+@given(
+    period_end=DATES,
+    value=st.one_of(VALUES, st.sampled_from(["9,480", "9,7", "1,25", "17.5%", "12 weeks", "1,2,3"])),
+    note=HOSTILE_TEXT,
+    correct=st.sampled_from(["", "on", "x\x00"]),
+    version=st.one_of(st.just(""), NUMBERS, HOSTILE_TEXT),
+)
 def test_recording_a_value_answers_hostile_input_with_errors_or_success(
-    client, lead, indicator, period_end, value, note, correct
+    client, lead, indicator, period_end, value, note, correct, version
 ):
     client.force_login(lead)
     response = client.post(
         reverse("indicators:measurement_add", args=[indicator.code]),
-        {"period_end": period_end, "value": value, "note": note, "correct": correct},
+        {"period_end": period_end, "value": value, "note": note, "correct": correct, "version": version},
     )
     assert response.status_code in (200, 302)
     assert_pages_escape(client, *indicator_pages(indicator))

@@ -98,6 +98,8 @@ MATRIX = {
     "indicators:measurement_add": ("get", (302, 403, 200, 403, 200, 200)),
     # Any workstream lead may open the upload page (rows for others' indicators are then rejected).
     "indicators:measurement_upload": ("get", (302, 403, 200, 200, 200, 200)),
+    # The upload's template: whoever may upload, with the rows of the indicators they may record.
+    "indicators:measurement_upload_template": ("get", (302, 403, 200, 200, 200, 200)),
 }
 
 
