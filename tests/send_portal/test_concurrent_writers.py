@@ -6,12 +6,13 @@ import sqlite3
 import threading
 
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from actions.models import ProgressUpdate, Status
-from tests.factories import ActionFactory
+from tests.factories import ActionFactory, UserFactory
 
 PEOPLE = 4
 POSTS_EACH = 3
@@ -71,3 +72,50 @@ def test_a_database_still_locked_after_the_timeout_answers_503_and_then_recovers
     assert response.status_code == 503
     assert "Sorry, the service is unavailable" in response.content.decode()
     assert client.get(reverse("dashboard")).status_code == 200
+
+
+checking_a_password = threading.Event()
+password_checked = threading.Event()
+
+
+class SlowHasher(MD5PasswordHasher):
+    """Holds a sign-in in the middle of checking its password until the test lets it go."""
+
+    algorithm = "slow_md5"
+
+    def verify(self, password, encoded):
+        checking_a_password.set()
+        password_checked.wait(timeout=10)
+        return super().verify(password, encoded)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signing_in_does_not_hold_the_write_lock_while_the_password_is_checked(settings):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL has no database-wide write lock")
+    settings.PASSWORD_HASHERS = [f"{__name__}.SlowHasher"]
+    UserFactory(username="sam", password="a long passphrase")
+    checking_a_password.clear()
+    password_checked.clear()
+    answers = []
+
+    def sign_in():
+        try:
+            answers.append(
+                Client().post(reverse("login"), {"username": "sam", "password": "a long passphrase"})
+            )
+        finally:
+            connection.close()
+
+    signing_in = threading.Thread(target=sign_in)
+    signing_in.start()
+    try:
+        assert checking_a_password.wait(timeout=10)
+        someone_else = sqlite3.connect(connection.settings_dict["NAME"], timeout=0.5)
+        someone_else.execute("BEGIN IMMEDIATE")  # "database is locked" if the sign-in held the lock
+        someone_else.rollback()
+        someone_else.close()
+    finally:
+        password_checked.set()
+        signing_in.join(timeout=30)
+    assert answers[0].status_code == 302
