@@ -57,7 +57,9 @@ for server in $SERVERS; do
         *) echo "unknown server: $server" >&2; exit 2 ;;
     esac
     SERVER=$!
-    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/health/" >/dev/null && break; sleep 0.2; done
+    up=
+    for _ in $(seq 300); do curl -sf "http://127.0.0.1:$PORT/health/" >/dev/null && up=1 && break; sleep 0.2; done
+    [ -n "$up" ] || { echo "$server did not start: see $OUT/$server.log" >&2; exit 2; }
     echo "== $server: $WRITERS writers for $SECONDS_EACH s"
     $PY bench/sqlite_writers.py drive --host "http://127.0.0.1:$PORT" --people "$OUT/people.json" \
         --seconds "$SECONDS_EACH" --out "$OUT/$server.json"
