@@ -78,4 +78,4 @@ bench-install: install
 	$(BIN)/uv pip install -q -p $(BIN)/python -r requirements-bench.lock
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -27,6 +27,7 @@ from indicators.tables import IndicatorTable
 from send_portal.base_views import ObjectListView, field_labels, get_permitted, keep_input
 from send_portal.exports import escape_formula
 from send_portal.history import changes_from_history, merged
+from send_portal.middleware import upload_limit
 from send_portal.models import StaleEdit
 from send_portal.rules import who_can
 
@@ -242,6 +243,7 @@ def _recorded_message(indicator, measurement, outcome):
     return f"{measurement.formatted_value} is recorded for {period}."
 
 
+@upload_limit(uploads.MAX_BYTES)
 def measurement_upload(request):
     """Upload values from a CSV file: a preview of every row first; nothing is saved until confirmed."""
     if not request.user.has_perm("indicators.upload_measurements"):

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.urls import include, path
 
 from send_portal import views
@@ -10,7 +11,10 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path(
         "accounts/login/",
-        views.SignInView.as_view(),
+        # Not one transaction: checking a password takes a second of CPU, and on SQLite a transaction holds
+        # the database's write lock from its start (docs/reliability.md), so eight people signing in at once
+        # would queue behind each other's hashing. Its writes (session, last login, lockout) stand alone.
+        transaction.non_atomic_requests(views.SignInView.as_view()),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -112,13 +112,22 @@ def server_error(request):
 
 
 def is_connection_error(error):
-    """True for 'cannot reach the database' errors; False for anything else, e.g. a broken query."""
+    """True for 'cannot use the database now' errors: unreachable, or (SQLite) still locked by another
+    writer after the busy timeout. False for anything else, e.g. a broken query."""
     if isinstance(error, InterfaceError):
         return True
     if not isinstance(error, OperationalError):
         return False
     text = str(error).lower()
-    phrases = ("connection", "could not connect", "server closed", "terminating", "timeout", "unable to open")
+    phrases = (
+        "connection",
+        "could not connect",
+        "server closed",
+        "terminating",
+        "timeout",
+        "unable to open",
+        "database is locked",
+    )
     return any(phrase in text for phrase in phrases)
 
 

@@ -1,7 +1,7 @@
 """Shared fixtures: one user per role, built from the same ensure_roles() the migration uses."""
 
 import pytest
-from django.conf import settings
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
@@ -11,18 +11,13 @@ from tests.factories import PriorityFactory, UserFactory
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
-    """On SQLite, a test database in a file rather than in memory, so tests with threads (two people
-    saving at the same moment, tests/indicators/test_races.py) give each thread its own connection to one
-    database, as two requests to a server do; an in-memory database shared between connections answers
-    any overlap with "database table is locked" at once. Its transactions begin IMMEDIATE (take the write
-    lock first), as send_portal/settings.py configures SQLite for more than one writer (issue 12 point 5;
-    where those settings say otherwise, they win)."""
-    database = settings.DATABASES["default"]
+    """On SQLite, test in a database file (one per run, in pytest's temporary directory), as `make run`
+    does, rather than in memory: threads in a test then each open their own connection and meet the
+    same locking as several people at once (an in-memory database shares one cache and fails at once
+    with "database table is locked"). PostgreSQL is left as it is."""
+    database = django_settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
-        test = database.setdefault("TEST", {})
-        if not test.get("NAME"):  # Django fills in None for it
-            test["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
-        database.setdefault("OPTIONS", {}).setdefault("transaction_mode", "IMMEDIATE")
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
 
 
 @pytest.fixture(autouse=True)

@@ -403,12 +403,20 @@ def test_the_action_log_forms_answer_hostile_input_with_errors_or_success(
     assert_pages_escape(client, *meeting_pages(client, meeting, operations))
 
 
+def a_name(text):
+    """Hostile text as a person's name can be stored: at most 150 characters, no NUL (PostgreSQL)."""
+    return text.replace("\x00", "")[:150]
+
+
 @RUNS
 @given(data=st.data())
 def test_the_attendance_form_answers_hostile_input_with_errors_or_success(
     client, operations, board_member, lead, meeting, data
 ):
     client.force_login(operations)
+    board_member.first_name = a_name(data.draw(HOSTILE_TEXT))  # the name is each choice's legend
+    board_member.save()
+    assert_pages_escape(client, reverse("governance:attendance_edit", args=[meeting.pk]))
     statuses = one_of_or_garbage(*AttendanceStatus.values, "")
     response = client.post(
         reverse("governance:attendance_edit", args=[meeting.pk]),
@@ -421,6 +429,20 @@ def test_the_attendance_form_answers_hostile_input_with_errors_or_success(
     )
     assert response.status_code in (200, 302)
     assert client.get(meeting.get_absolute_url()).status_code == 200
+
+
+def test_a_name_holding_markup_is_shown_as_text_on_the_attendance_form(client, operations, lead, meeting):
+    lead.first_name, lead.last_name = '<button formaction="https://evil.example/">Vote</button>', "<b>Jo</b>"
+    lead.save()
+    client.force_login(operations)
+
+    page = client.get(reverse("governance:attendance_edit", args=[meeting.pk])).content.decode()
+
+    assert "<button formaction" not in page and "<b>Jo</b>" not in page
+    assert (
+        "&lt;button formaction=&quot;https://evil.example/&quot;&gt;Vote&lt;/button&gt; &lt;b&gt;Jo&lt;/b&gt;"
+        in page
+    )
 
 
 @RUNS
