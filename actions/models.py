@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from actions.signals import due_date_revised, marked_off_track
 from send_portal.models import StaleEdit, TimeStampedModel, VersionedModel
 from send_portal.rules import is_administrator, is_operations
 
@@ -51,17 +52,31 @@ RAG = {
 NEEDS_MITIGATION = {Status.AT_RISK, Status.OFF_TRACK}
 
 
-def missing_update_details(status, mitigation, has_evidence):
+OVERDUE_REASON_MISSING = "Say why the action is still overdue"
+
+
+def missing_update_details(
+    status, mitigation, has_evidence, *, action=None, overdue_reason="", revises_due_date=False
+):
     """The one rule for what a new progress update must say beyond its narrative: {field: message}.
 
-    At risk or off track needs what is being done about it; complete needs evidence. (Applied to
-    updates people post; updates imported from an old plan file are taken as they were.)
+    At risk or off track needs what is being done about it; complete needs evidence; an update on an
+    overdue `action` that leaves it open needs the reason it is still overdue, unless it revises the due
+    date (Action.needs_overdue_explanation). (Applied to updates people post, in the portal's form and
+    the admin's; updates imported from an old plan file are taken as they were.)
     """
     errors = {}
     if status in NEEDS_MITIGATION and not (mitigation or "").strip():
         errors["mitigation"] = "Say what is being done about the action being at risk or off track"
     if status == Status.COMPLETE and not has_evidence:
         errors["evidence_link"] = "Add a link to evidence or upload a file that shows the action is complete"
+    if (
+        action is not None
+        and action.needs_overdue_explanation(status)
+        and not revises_due_date
+        and not (overdue_reason or "").strip()
+    ):
+        errors["overdue_reason"] = OVERDUE_REASON_MISSING
     return errors
 
 
@@ -90,6 +105,15 @@ class Plan(TimeStampedModel):
         default=False,
         help_text="Shows a 'demonstration data' banner on every page: the plan holds invented values.",
     )
+    # Set by `manage.py load_plan`: what it last loaded (the file, how far its dates were moved and the
+    # demo password, hashed), so running it again on the same file can be skipped; and that move.
+    loaded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    dates_moved_months = models.PositiveSmallIntegerField(
+        "dates moved by (months)",
+        default=0,
+        editable=False,
+        help_text="The demo plan's dates are moved on by whole months when loaded, so that its story is today.",
+    )
 
     history = HistoricalRecords()
 
@@ -113,8 +137,15 @@ class PriorityQuerySet(models.QuerySet):
     def led_by(self, user):
         return self.filter(lead=user)
 
+    def in_number_order(self):
+        """Priorities in the plan's number order. Say it whenever the query aggregates: Django leaves
+        Meta.ordering out of a GROUP BY query, and the rows then come back in whatever order the database
+        reads them (on PostgreSQL, a priority saved last comes last)."""
+        return self.order_by("number")
+
     def with_action_counts(self, today=None):
-        """Annotate each priority with its actions by status, `overdue`, `stale` and `total` (one query)."""
+        """Annotate each priority with its actions by status, `overdue`, `stale` and `total` (one query),
+        in number order."""
         counts = {
             f"count_{status.value}": models.Count("actions", filter=Q(actions__status=status))
             for status in Status
@@ -124,7 +155,7 @@ class PriorityQuerySet(models.QuerySet):
             overdue=models.Count("actions", filter=overdue_condition(today, prefix="actions__")),
             stale=models.Count("actions", filter=stale_condition(today, prefix="actions__")),
             **counts,
-        )
+        ).in_number_order()
 
 
 class Priority(TimeStampedModel):
@@ -239,6 +270,11 @@ class ActionQuerySet(models.QuerySet):
             .filter(current_due__gte=today, current_due__lte=today + timedelta(days=days))
         )
 
+    def due_after(self, days, today=None):
+        """Open actions due more than `days` days from today: neither overdue nor due_within(days)."""
+        today = today or timezone.localdate()
+        return self.open().with_current_due_date().filter(current_due__gt=today + timedelta(days=days))
+
     def visible_to(self, user):
         """Every signed-in role may read every action."""
         return self if user.is_authenticated else self.none()
@@ -254,6 +290,22 @@ class ActionQuerySet(models.QuerySet):
     def mine(self, user):
         """The user's own actions and their priorities' actions (the 'My actions' page)."""
         return self.filter(Q(priority__lead=user) | Q(lead=user))
+
+    def by_urgency(self, days, today=None):
+        """The actions in four parts, each action in exactly one: (slug, heading, queryset) for those
+        overdue, due within `days` days, due later, and complete (the 'My actions' page)."""
+        today = today or timezone.localdate()
+        soonest_first = ("current_due", "ref_sort", "pk")
+        return [
+            ("overdue", "Overdue", self.overdue(today).with_current_due_date().order_by(*soonest_first)),
+            (
+                "due-soon",
+                f"Due in the next {days} days",
+                self.due_within(days, today).order_by(*soonest_first),
+            ),
+            ("due-later", "Due later", self.due_after(days, today)),
+            ("complete", "Complete", self.filter(status=Status.COMPLETE)),
+        ]
 
     def for_table(self):
         return self.select_related("priority", "lead").with_current_due_date().order_by("ref_sort", "pk")
@@ -364,6 +416,13 @@ class Action(TimeStampedModel, VersionedModel):
         since = self.days_since_update(today)
         return self.status != Status.COMPLETE and since is not None and since > days
 
+    def needs_overdue_explanation(self, status, today=None):
+        """The one rule for an update on an overdue action: unless it marks the action complete, it must
+        say why the action is still overdue (ProgressUpdate.overdue_reason, which the Operations Group
+        reads on the action's page) or, from someone who may revise dates, move the due date. So nobody
+        declares an overdue action 'On track' and leaves its date unexplained."""
+        return status != Status.COMPLETE and self.is_overdue(today)
+
     def flags(self, today=None):
         """The derived flags shown beside the status, e.g. ['Overdue', 'No recent update']."""
         flags = []
@@ -403,8 +462,20 @@ class Action(TimeStampedModel, VersionedModel):
         self.status, self.completed_on, self.last_update_on = derived
         self.save(update_fields=["status", "completed_on", "last_update_on", "updated"])
 
-    def record_update(self, *, author, status, narrative, date=None, expected_version=None, **details):
-        """Add a dated progress update and move the action to its new status, in one transaction.
+    def record_update(
+        self,
+        *,
+        author,
+        status,
+        narrative,
+        date=None,
+        expected_version=None,
+        revised_due_date=None,
+        revision_reason="",
+        **details,
+    ):
+        """Add a dated progress update and move the action to its new status, in one transaction; with
+        `revised_due_date` (and its `revision_reason`), revise the due date in the same step.
 
         `expected_version` is the version the form was loaded with: when someone else has changed the
         action since, StaleEdit is raised and nothing is written.
@@ -413,6 +484,10 @@ class Action(TimeStampedModel, VersionedModel):
             current = Action.objects.select_for_update().get(pk=self.pk)
             if expected_version is not None and current.version != expected_version:
                 raise StaleEdit(current)
+            fields = ["status", "completed_on", "last_update_on", "version", "updated"]
+            if revised_due_date is not None:
+                self.revised_due_date, self.revision_reason = revised_due_date, revision_reason.strip()
+                fields += ["revised_due_date", "revision_reason"]
             update = ProgressUpdate(
                 action=self,
                 author=author,
@@ -423,10 +498,43 @@ class Action(TimeStampedModel, VersionedModel):
             )
             update.full_clean()
             update.save()
+            was = current.status
             self.status, self.completed_on, self.last_update_on = self.derived_status()
             self.version = current.version + 1
-            self.save(update_fields=["status", "completed_on", "last_update_on", "version", "updated"])
+            self.save(update_fields=fields)
+            if self.status == Status.OFF_TRACK and was != Status.OFF_TRACK:
+                marked_off_track.send(sender=Action, action=self, update=update)
+            if revised_due_date is not None and current.current_due_date != self.current_due_date:
+                due_date_revised.send(
+                    sender=Action,
+                    action=self,
+                    was=current.current_due_date,
+                    now=self.current_due_date,
+                    reason=self.revision_reason,
+                )
         return update
+
+    def save_details(self, changes, *, expected_version):
+        """VersionedModel.save_details, telling other apps when the current due date moved."""
+        with transaction.atomic():
+            # As stored, not as on self: a bound ModelForm has already set the new values on its instance.
+            was = Action.objects.with_current_due_date().values_list("current_due", flat=True).get(pk=self.pk)
+            super().save_details(changes, expected_version=expected_version)
+            if self.current_due_date != was:
+                due_date_revised.send(
+                    sender=Action,
+                    action=self,
+                    was=was,
+                    now=self.current_due_date,
+                    reason=self.revision_reason,
+                )
+
+
+def leads_work(user):
+    """True when the user leads a priority or an action: the people 'My actions' is for (2 queries)."""
+    return user.is_authenticated and (
+        Priority.objects.filter(lead=user).exists() or Action.objects.filter(lead=user).exists()
+    )
 
 
 def natural_sort_key(ref):
@@ -479,6 +587,12 @@ class ProgressUpdate(models.Model):
         max_length=255, blank=True, help_text="The uploaded file's original name."
     )
     next_steps = models.TextField(blank=True)
+    overdue_reason = models.TextField(
+        "why it is still overdue",
+        blank=True,
+        help_text="Required on an update that leaves an overdue action open (Action.needs_overdue_explanation); "
+        "for the Operations Group.",
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     objects = ProgressUpdateQuerySet.as_manager()

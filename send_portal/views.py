@@ -5,17 +5,20 @@ import sys
 from collections import defaultdict
 
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import LoginView
 from django.db import InterfaceError, OperationalError, transaction
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.template.loader import render_to_string
 from django.views.decorators.csrf import requires_csrf_token
 
-from actions.models import TAG_COLOURS, Priority, ProgressUpdate, Status
+from actions.models import TAG_COLOURS, Priority, ProgressUpdate, Status, leads_work
 from governance.models import Meeting
 from indicators.digests import digests_of, overview
 from indicators.models import Indicator
+from send_portal.forms import SignInForm
 from send_portal.health import check_database, readiness
+from send_portal.rules import is_board_member
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +58,24 @@ def dashboard(request):
             "next_board_meeting": Meeting.objects.visible_to(request.user).next_board_meeting(),
         },
     )
+
+
+def landing_url(user):
+    """Where a person lands after signing in: a Board member on the dashboard; someone who leads a
+    priority or an action (and is not on the Board) on 'My actions'; anyone else on the dashboard."""
+    if not is_board_member(user) and leads_work(user):
+        return resolve_url("actions:action_mine")
+    return resolve_url("dashboard")
+
+
+class SignInView(LoginView):
+    """Sign in, then go to the page asked for (a safe `next`), else to the person's landing page."""
+
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return landing_url(self.request.user)
 
 
 @login_not_required
@@ -115,13 +136,22 @@ def server_error(request):
 
 
 def is_connection_error(error):
-    """True for 'cannot reach the database' errors; False for anything else, e.g. a broken query."""
+    """True for 'cannot use the database now' errors: unreachable, or (SQLite) still locked by another
+    writer after the busy timeout. False for anything else, e.g. a broken query."""
     if isinstance(error, InterfaceError):
         return True
     if not isinstance(error, OperationalError):
         return False
     text = str(error).lower()
-    phrases = ("connection", "could not connect", "server closed", "terminating", "timeout", "unable to open")
+    phrases = (
+        "connection",
+        "could not connect",
+        "server closed",
+        "terminating",
+        "timeout",
+        "unable to open",
+        "database is locked",
+    )
     return any(phrase in text for phrase in phrases)
 
 

@@ -7,7 +7,8 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from governance.models import BoardPack, CalendarFeed, Escalation
+from governance.models import BoardPack, BoardPackRequest, CalendarFeed, Escalation, PackRequestStatus
+from notifications.services import unsubscribe_token
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
@@ -77,6 +78,13 @@ MATRIX = {
     "governance:action_escalate": ("get", (302, 403, 403, 403, 200, 200)),
     "governance:indicator_escalate": ("get", (302, 403, 403, 403, 200, 200)),
     "governance:boardpack_generate": ("post", (302, 403, 403, 403, 302, 302)),
+    # A requested pack's progress (with a failure's reason) and its retry: whoever may generate packs.
+    "governance:boardpackrequest_detail": ("get", (302, 403, 403, 403, 200, 200)),
+    "governance:boardpackrequest_retry": ("post", (302, 403, 403, 403, 302, 302)),
+    "notifications:preferences": ("get", (302, 200, 200, 200, 200, 200)),
+    "notifications:unsubscribe": ("get", (200, 200, 200, 200, 200, 200)),  # the signed link is the key
+    "notifications:compliance": ("get", (302, 403, 403, 403, 200, 200)),
+    "notifications:sentmessage_list": ("get", (302, 403, 403, 403, 200, 200)),
     "actions:action_history": ("get", (302, 200, 200, 200, 200, 200)),
     "indicators:indicator_list": ("get", (302, 200, 200, 200, 200, 200)),
     "indicators:indicator_detail": ("get", (302, 200, 200, 200, 200, 200)),
@@ -92,6 +100,8 @@ MATRIX = {
     "indicators:measurement_add": ("get", (302, 403, 200, 403, 200, 200)),
     # Any workstream lead may open the upload page (rows for others' indicators are then rejected).
     "indicators:measurement_upload": ("get", (302, 403, 200, 200, 200, 200)),
+    # The upload's template: whoever may upload, with the rows of the indicators they may record.
+    "indicators:measurement_upload_template": ("get", (302, 403, 200, 200, 200, 200)),
 }
 
 
@@ -142,6 +152,9 @@ def governance_world(action):
         "escalation": escalation,
         "indicator": IndicatorFactory(priority=action.priority),
         "pack": BoardPack.objects.create(meeting=meeting, html="<p>Pack</p>", pdf=b"%PDF-1.7 pack"),
+        "failed_request": BoardPackRequest.objects.create(
+            meeting=meeting, status=PackRequestStatus.FAILED, error="Out of memory"
+        ),
         "feed": CalendarFeed.objects.create(user=UserFactory(username="subscriber")),
     }
 
@@ -186,6 +199,9 @@ def governance_url_args(world):
         "governance:boardpack_generate": [meeting],
         "governance:boardpack_detail": [world["pack"].pk],
         "governance:boardpack_pdf": [world["pack"].pk],
+        "governance:boardpackrequest_detail": [world["failed_request"].pk],
+        "governance:boardpackrequest_retry": [world["failed_request"].pk],
+        "notifications:unsubscribe": [unsubscribe_token(world["feed"].user)],
         "governance:calendar_feed": [world["feed"].token],
         "governance:action_escalate": [world["action"].ref],
         "governance:indicator_escalate": [world["indicator"].code],
@@ -244,6 +260,8 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_come_back(client, world):
         "/meetings/actions/999999/close/",
         "/meetings/calendar/not-the-secret.ics",
         "/indicators/NO-SUCH/escalate/",
+        "/meetings/packs/requests/999999/",
+        "/email/unsubscribe/not-a-signed-token/",
     ],
 )
 def test_governance_pages_for_things_that_do_not_exist_answer_404(client, world, operations, path):

@@ -193,6 +193,7 @@ INDICATOR_PAGES = [
     reverse("indicators:indicator_list") + "?status=off_track&status=on_track",
     reverse("indicators:indicator_list") + "?overdue=on&priority=1&q=Indicator",
     reverse("indicators:indicator_list") + "?_export=csv",
+    reverse("indicators:measurement_upload_template"),
     reverse("dashboard"),
     reverse("actions:priority_detail", args=[1]),
 ]

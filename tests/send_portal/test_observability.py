@@ -7,6 +7,7 @@ import logging
 import logging.config
 import socket
 import sys
+from datetime import timedelta
 from unittest import mock
 
 import pytest
@@ -148,3 +149,41 @@ def test_readiness_answers_503_when_the_cache_is_down(client, settings):
 
     assert response.status_code == 503
     assert response.json()["checks"]["cache"].startswith("cache unavailable")
+
+
+@pytest.fixture
+def tasks_for_a_worker(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def test_readiness_answers_503_when_no_worker_has_been_seen_and_queues_a_heartbeat(
+    client, db, tasks_for_a_worker
+):
+    from django_tasks_db.models import DBTaskResult
+
+    response = client.get("/health/ready")
+    again = client.get("/health/ready")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["worker"] == "no task worker seen for 5 minutes"
+    assert again.status_code == 503
+    # one heartbeat waits for a worker, however often the balancer asks
+    assert list(DBTaskResult.objects.values_list("task_path", "status")) == [
+        ("send_portal.tasks.heartbeat", "READY")
+    ]
+
+
+@pytest.mark.parametrize(("minutes_ago", "status"), [(1, 200), (4, 200), (6, 503)])
+def test_readiness_counts_a_worker_seen_within_five_minutes(
+    client, db, tasks_for_a_worker, minutes_ago, status
+):
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from send_portal.tasks import heartbeat
+
+    heartbeat.enqueue()
+    when = timezone.now() - timedelta(minutes=minutes_ago)
+    DBTaskResult.objects.update(status="SUCCESSFUL", started_at=when, finished_at=when)
+
+    assert client.get("/health/ready").status_code == status
