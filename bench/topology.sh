@@ -42,12 +42,18 @@ export BEHIND_PROXY=True AXES_PROXY_COUNT=1 MEDIA_ROOT="$OUT/media" LOG_FORMAT=j
 
 PIDS=()
 cleanup() {
+    [ -f "$OUT/app1.pid" ] && PIDS+=("$(cat "$OUT/app1.pid")")   # app server 1 as started again
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
     wait 2>/dev/null || true
 }
 trap cleanup EXIT
 
+for port in "$LB_PORT" "$APP1_PORT" "$APP2_PORT" "$REDIS_PORT"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        echo "Port $port is already taken: stop what listens there or set LB_PORT" >&2; exit 2
+    fi
+done
 echo "== Redis on $REDIS_PORT, PostgreSQL on $PGPORT"
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
     --logfile "$OUT/redis.log" >/dev/null
@@ -121,11 +127,11 @@ curl -s -w " (through the balancer: %{http_code})\n" "http://127.0.0.1:$LB_PORT/
     echo "$(date +%T.%N | cut -c1-12) app1 started again at ${START_AT}s"
 ) > "$OUT/fault.log" 2>&1 &
 FAULT=$!
+PIDS=("$FAULT" "${PIDS[@]}")   # stop the fault schedule first, should the run end early
 
 echo "== Load: $WRITERS people for ${DURATION}s through 127.0.0.1:$LB_PORT"
 $PY bench/topology_load.py "http://127.0.0.1:$LB_PORT" "$OUT/users.json" "$DURATION" "$OUT/result.json"
-wait "$FAULT"
-PIDS+=("$(cat "$OUT/app1.pid")")
+wait "$FAULT" || { cat "$OUT/fault.log"; echo "The app server could not be stopped and started: the run proves nothing" >&2; exit 1; }
 cat "$OUT/fault.log"
 
 $PY manage.py shell -v0 -c "
