@@ -94,10 +94,13 @@ defaults
     timeout server 60s
     retries 3
     option redispatch
-    retry-on conn-failure
+    # A request that never reached a server is tried on the other; a read whose server closed without
+    # answering (it was stopping) is too; a write never is, once sent, so no update is saved twice.
+    retry-on conn-failure empty-response
 frontend portal
     bind 127.0.0.1:$LB_PORT
     option forwardfor
+    http-request disable-l7-retry unless METH_GET || METH_HEAD
     default_backend app
 backend app
     balance roundrobin
