@@ -1,7 +1,10 @@
 """manage.py load_plan [PATH] [--demo-users] [--password PW]: load or refresh the plan from a YAML file."""
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
+from reporting.demo import load_demo_highlight_reports
 from send_portal.plan_loader import DEFAULT_PLAN_FILE, DEMO_PASSWORD, PlanFileError, load_plan
 
 
@@ -37,10 +40,14 @@ class Command(BaseCommand):
             report = load_plan(path, demo_password=demo_password)
         except PlanFileError as error:
             raise CommandError(f"Nothing was loaded. {error}") from error
+        # The shipped demo plan also gets its highlight reports (reporting/demo.py).
+        demo_reports = load_demo_highlight_reports() if Path(path) == DEFAULT_PLAN_FILE else 0
 
         self.stdout.write(self.style.SUCCESS(f"Loaded {path}"))
         for line in report.summary_lines():
             self.stdout.write(f"  {line}")
+        if demo_reports:
+            self.stdout.write(f"  Demonstration highlight reports: {demo_reports} created")
         if not report.changed:
             self.stdout.write("Nothing changed: the database already matches the file.")
         for note in report.notes:
