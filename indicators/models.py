@@ -14,8 +14,8 @@ from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from indicators import spc_reading
-from indicators.reading import read_indicator
 from indicators import status as rule
+from indicators.reading import read_indicator
 from indicators.status import MOVEMENT_SYMBOLS, MOVEMENT_WORDS, STATUS_COLOURS, Frequency, IndicatorStatus
 from send_portal.models import TimeStampedModel
 from send_portal.rules import is_administrator, is_operations

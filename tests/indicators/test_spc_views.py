@@ -278,13 +278,13 @@ def test_every_icon_is_the_projects_own_valid_svg(icon):
     assert "style=" not in open(path, encoding="utf-8").read()  # presentation attributes only (CSP)
 
 
-def test_a_verdict_shows_its_words_beside_a_decorative_icon(improving):
+def test_a_summary_row_reads_its_verdicts_in_one_sentence_beside_their_icons(improving):
     rows = [SummaryRow.of(Indicator.objects.with_spc().get(pk=improving.pk))]
     html = render_to_string("indicators/_spc_summary.html", {"rows": rows, "label": "all"})
 
-    assert 'alt=""' in html
-    assert '<span class="portal-verdict__text">Special cause improvement: higher values</span>' in html
-    assert '<span class="portal-verdict__text">Will consistently miss the target</span>' in html
+    assert 'alt="Special cause improvement: higher values"' in html
+    assert 'alt="Will consistently miss the target"' in html
+    assert "and improving by SPC; but at this rate it will miss the December" in html
 
 
 # --- Where should the Board look ------------------------------------------------------------------------
