@@ -4,9 +4,11 @@ number of meetings or reports). Imports no governance module, so the pack can ca
 
 from dataclasses import dataclass
 
-from django.db.models import F, Window
+from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber
 
+from actions.models import Action
+from indicators.models import Indicator
 from reporting.models import Ask, Change, HighlightReport, change_between
 
 CHANGE_COLOURS = {Change.BETTER: "green", Change.SAME: "grey", Change.WORSE: "red", Change.FIRST: "grey"}
@@ -43,7 +45,7 @@ class PrioritySummary:
 def priority_summaries(priorities, *, by=None, with_citations=False):
     """A PrioritySummary per priority (in the order given), from the latest highlight report to a meeting
     on or before the date `by` (any date when None) and the report before it. Two queries (three more
-    `with_citations`, for the actions and indicators the reports cite)."""
+    `with_citations`, for the actions and indicators the reports cite, the indicators' values and rebases)."""
     priorities = list(priorities)
     reports = HighlightReport.objects.filter(priority__in=[p.pk for p in priorities])
     if by is not None:
@@ -57,7 +59,10 @@ def priority_summaries(priorities, *, by=None, with_citations=False):
     ).filter(rank__lte=2)
     ranked = ranked.select_related("meeting", "author").order_by("priority_id", "rank")
     if with_citations:
-        ranked = ranked.prefetch_related("actions", "indicators")
+        ranked = ranked.prefetch_related(
+            Prefetch("actions", queryset=Action.objects.order_by("ref_sort")),
+            Prefetch("indicators", queryset=Indicator.objects.with_spc().order_by("code")),  # for .reading
+        )
     latest, previous = {}, {}
     for report in ranked:
         (latest if report.rank == 1 else previous)[report.priority_id] = report
