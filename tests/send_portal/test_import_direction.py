@@ -49,3 +49,11 @@ def test_actions_import_nothing_from_the_apps_built_on_them():
             if m.split(".")[0] in ("indicators", "governance")
         ]
         assert later == [], f"{path.relative_to(ROOT)} imports {later}"
+
+
+@pytest.mark.parametrize("path", ["reporting/models.py", "reporting/summary.py", "reporting/rules.py"])
+def test_what_the_board_pack_reads_of_reporting_imports_no_governance_module(path):
+    """governance/services.py (the board pack) reads highlight reports: reporting's models and summary must
+    not import governance back (a meeting is named by string)."""
+    governance = [m for m in imported_modules(path) if m.split(".")[0] == "governance"]
+    assert governance == [], f"{path} imports {governance}"
