@@ -201,7 +201,8 @@ class PriorityQuerySet(models.QuerySet):
         return self.filter(lead=user)
 
     def with_action_counts(self, today=None):
-        """Annotate each priority with its actions by status, `overdue`, `stale` and `total` (one query)."""
+        """Annotate each priority with its actions by status, `overdue`, `stale`, `attention` (at risk, off
+        track or overdue) and `total` (one query)."""
         counts = {
             f"count_{status.value}": models.Count("actions", filter=Q(actions__status=status))
             for status in Status
@@ -210,6 +211,11 @@ class PriorityQuerySet(models.QuerySet):
             total=models.Count("actions"),
             overdue=models.Count("actions", filter=overdue_condition(today, prefix="actions__")),
             stale=models.Count("actions", filter=stale_condition(today, prefix="actions__")),
+            # at risk, off track or overdue: the actions needing_attention() lists
+            attention=models.Count(
+                "actions",
+                filter=Q(actions__status__in=NEEDS_MITIGATION) | overdue_condition(today, prefix="actions__"),
+            ),
             **counts,
         )
 

@@ -67,7 +67,7 @@ def dashboard(request):
             "escalations": list(escalations.order_by("raised_at", "pk")[:DASHBOARD_ESCALATIONS]),
             "escalation_count": escalations.count(),
             "attention": list(attention[:DASHBOARD_ATTENTION]),
-            "attention_count": attention.count(),
+            "attention_count": sum(p.attention for p in priorities),  # the same rule, no query
             "indicators_to_look_at": indicator_totals.where_to_look[:DASHBOARD_ATTENTION],
             "thin_data": thin_data_sentence(digest.row for digest in digests),
             "indicators_by_priority": [

@@ -100,3 +100,19 @@ def test_an_actions_reading_agrees_with_its_overdue_and_stale_flags():
     assert reading.overdue == action.is_overdue(today) is True
     assert reading.stale == action.is_stale(today) is True
     assert "3 days overdue" in reading.text and "no update for 40 days" in reading.text
+
+
+@pytest.mark.django_db
+def test_a_prioritys_attention_count_is_the_number_needing_attention(priority):
+    from actions.models import Action, Priority
+
+    ActionFactory(priority=priority, overdue=True)
+    ProgressUpdateFactory(action=ActionFactory(priority=priority), status=Status.AT_RISK, mitigation="Help")
+    ProgressUpdateFactory(
+        action=ActionFactory(priority=priority, overdue=True), status=Status.OFF_TRACK, mitigation="x"
+    )
+    ActionFactory(priority=priority)  # on schedule
+
+    counted = Priority.objects.with_action_counts().get(pk=priority.pk).attention
+
+    assert counted == Action.objects.needing_attention().count() == 3
