@@ -24,6 +24,7 @@ from tests.factories import (
     DecisionFactory,
     FeedbackItemFactory,
     GroupFactory,
+    HighlightReportFactory,
     IndicatorFactory,
     MeasurementFactory,
     MeetingActionFactory,
@@ -110,10 +111,11 @@ MAKERS = {
     "governance.BoardPack": lambda: BoardPack.objects.create(
         meeting=MeetingFactory(), html="<p>Pack</p>", pdf=b"%PDF", generated_by=UserFactory()
     ),
+    "reporting.HighlightReport": lambda: HighlightReportFactory(author=UserFactory()),
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
-PORTAL_APPS = {"send_portal", "actions", "indicators", "governance"}
+PORTAL_APPS = {"send_portal", "actions", "indicators", "governance", "reporting"}
 registered_models = pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
 portal_models = pytest.mark.parametrize(
     "model",
@@ -159,6 +161,7 @@ def test_every_portal_model_is_registered():
         "governance.FeedbackItem",
         "governance.Escalation",
         "governance.BoardPack",
+        "reporting.HighlightReport",
     }
 
 

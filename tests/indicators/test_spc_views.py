@@ -351,7 +351,10 @@ def test_the_board_pack_has_the_summary_with_its_icons_embedded(improving, young
     assert "data:image/svg+xml;base64," in section
     assert "Will consistently miss the target" in section
     assert "/static/indicators/icons" not in section  # a kept pack carries its icons with it
-    assert 'alt="Variation icon"' in section  # a tagged PDF needs alt text on every image
+    assert (
+        'alt="Special cause improvement: higher values"' in section
+    )  # a tagged PDF needs alt on every image
+    assert "improving by SPC; but at this rate it will miss the" in section  # the reading beside the icons
     assert [i.code for i in board_pack_context(meeting)["where_to_look"]] == ["P1-I1", "P2-I1"]
 
 
