@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "actions",
     "indicators",
     "governance",
+    "reporting",
     "notifications",
     "django_tasks_db",
 ]

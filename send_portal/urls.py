@@ -41,5 +41,6 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("", include("governance.urls")),
     path("", include("notifications.urls")),
+    path("", include("reporting.urls")),
 ]
 handler500 = "send_portal.views.server_error"

@@ -15,10 +15,12 @@ from tests.factories import (
     DecisionFactory,
     FeedbackItemFactory,
     GroupFactory,
+    HighlightReportFactory,
     IndicatorFactory,
     MeasurementFactory,
     MeetingActionFactory,
     MeetingFactory,
+    PriorityFactory,
     ProgressUpdateFactory,
     RebaseFactory,
     UserFactory,
@@ -100,6 +102,11 @@ MATRIX = {
     "indicators:measurement_upload": ("get", (302, 403, 200, 200, 200, 200)),
     # The upload's template: whoever may upload, with the rows of the indicators they may record.
     "indicators:measurement_upload_template": ("get", (302, 403, 200, 200, 200, 200)),
+    # Highlight reports: everyone reads; the priority's lead, the Operations Group and admins write.
+    "reporting:meeting_reports": ("get", (302, 200, 200, 200, 200, 200)),
+    "reporting:highlightreport_detail": ("get", (302, 200, 200, 200, 200, 200)),
+    "reporting:highlightreport_add": ("get", (302, 403, 200, 403, 200, 200)),
+    "reporting:highlightreport_edit": ("get", (302, 403, 200, 403, 200, 200)),
 }
 
 
@@ -127,13 +134,17 @@ def world(priority, lead, other_lead):
     action = ActionFactory(ref="P1.1", priority=priority, due_date=timezone.localdate() + timedelta(days=30))
     update = ProgressUpdateFactory(action=action, evidence_name="report.pdf")
     update.evidence_file.save("report.pdf", ContentFile(b"%PDF-1.4 test"))
-    return {
+    world = {
         "priority": priority,
         "action": action,
         "update": update,
         **governance_world(action),
         **indicators_world(priority),
     }
+    # A report of `priority` to an earlier Board meeting (the add URL writes one to world["meeting"]).
+    earlier = MeetingFactory(group=world["meeting"].group, date=world["meeting"].date - timedelta(days=28))
+    world["report"] = HighlightReportFactory(priority=priority, meeting=earlier)
+    return world
 
 
 def governance_world(action):
@@ -169,6 +180,10 @@ def url_for(name, world):
         "password_reset_confirm": ["MQ", "not-a-valid-token"],
         **governance_url_args(world),
         **indicators_url_args(world),
+        "reporting:meeting_reports": [world["meeting"].pk],
+        "reporting:highlightreport_add": [world["meeting"].pk, world["priority"].number],
+        "reporting:highlightreport_detail": [world["report"].pk],
+        "reporting:highlightreport_edit": [world["report"].pk],
     }.get(name, [])
     return reverse(name, args=args)
 
@@ -260,6 +275,11 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_come_back(client, world):
         "/indicators/NO-SUCH/escalate/",
         "/meetings/packs/requests/999999/",
         "/email/unsubscribe/not-a-signed-token/",
+        "/highlight-reports/999999/",
+        "/highlight-reports/999999/edit/",
+        "/meetings/999999/highlight-reports/",
+        "/meetings/999999/highlight-reports/priority-1/write/",
+        "/meetings/1/highlight-reports/priority-99/write/",
     ],
 )
 def test_governance_pages_for_things_that_do_not_exist_answer_404(client, world, operations, path):
@@ -340,3 +360,46 @@ def test_a_rebase_of_another_indicator_cannot_be_removed_through_this_one(client
     url = reverse("indicators:rebase_delete", args=[world["measured_indicator"].code, other.pk])
     assert client.post(url, {"reason": "Wrong indicator"}).status_code == 404
     assert other.__class__.objects.filter(pk=other.pk).exists()
+
+
+@pytest.mark.parametrize("role", ["board_member", "other_lead"])
+def test_a_refusal_to_write_a_highlight_report_says_who_can(request, client, world, role):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(url_for("reporting:highlightreport_add", world))
+    assert response.status_code == 403
+    assert (
+        b"Only the workstream lead of the priority, the Operations Group and administrators"
+        in response.content
+    )
+
+
+def test_highlight_reports_go_only_to_board_meetings(client, world, operations):
+    ops_meeting = MeetingFactory(group=GroupFactory())
+    client.force_login(operations)
+    assert client.get(reverse("reporting:meeting_reports", args=[ops_meeting.pk])).status_code == 404
+    url = reverse("reporting:highlightreport_add", args=[ops_meeting.pk, world["priority"].number])
+    assert client.get(url).status_code == 404
+
+
+def test_the_editable_reports_are_exactly_those_the_rule_allows(
+    world, lead, other_lead, operations, board_member
+):
+    from reporting.models import HighlightReport
+
+    HighlightReportFactory(meeting=world["report"].meeting, priority=PriorityFactory(number=7))
+    editable = {}
+    for user in (lead, other_lead, operations, board_member):
+        allowed = {
+            r.pk
+            for r in HighlightReport.objects.all()
+            if user.has_perm("reporting.change_highlightreport", r)
+        }
+        editable[user.username] = set(HighlightReport.objects.editable_by(user).values_list("pk", flat=True))
+        assert editable[user.username] == allowed, user.username
+    assert editable == {
+        "lead": {world["report"].pk},
+        "otherlead": set(),
+        "ops": editable["ops"],
+        "board": set(),
+    }
+    assert len(editable["ops"]) == 2

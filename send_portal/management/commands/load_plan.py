@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from reporting.demo import load_demo_highlight_reports
 from send_portal.plan_loader import DEFAULT_PLAN_FILE, DEMO_PASSWORD, PlanFileError, load_plan
 
 
@@ -61,6 +62,8 @@ class Command(BaseCommand):
             )
         except PlanFileError as error:
             raise CommandError(f"Nothing was loaded. {error}") from error
+        # The shipped demo plan also gets its highlight reports (reporting/demo.py).
+        demo_reports = load_demo_highlight_reports() if Path(path) == DEFAULT_PLAN_FILE else 0
 
         if report.skipped:
             self.stdout.write(
@@ -78,6 +81,8 @@ class Command(BaseCommand):
             )
         for line in report.summary_lines():
             self.stdout.write(f"  {line}")
+        if demo_reports:
+            self.stdout.write(f"  Demonstration highlight reports: {demo_reports} created")
         if not report.changed:
             self.stdout.write("Nothing changed: the database already matches the file.")
         self._write_notes(report)
