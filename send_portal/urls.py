@@ -37,5 +37,7 @@ urlpatterns = [
     path("", include("actions.urls")),
     path("", include("indicators.urls")),
     path("", include("governance.urls")),
+    path("", include("api.urls")),
 ]
+handler404 = "send_portal.views.page_not_found"
 handler500 = "send_portal.views.server_error"

@@ -1,0 +1,162 @@
+"""The API's filters (django-filter): what analysts ask for. Names follow the pages' filters where they
+exist (priority, status, overdue), plus `updated_since` (an ISO 8601 date or time: records created or
+changed at or after it, for incremental refresh) and `period_after` / `period_before` (dates, inclusive)
+on the date each record is about."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+
+from actions.models import Action, ProgressUpdate, Status
+from governance.models import Decision, Escalation, Meeting, MeetingAction, MeetingActionStatus, MeetingStatus
+from indicators.digests import plan_digests
+from indicators.models import Indicator, Measurement, Rebase
+from indicators.status import IndicatorStatus
+
+UPDATED_SINCE_HELP = (
+    "Only records created or changed at or after this ISO 8601 date or time, e.g. 2026-11-30T18:00:00Z."
+)
+
+
+def updated_since(field="updated"):
+    return django_filters.IsoDateTimeFilter(field_name=field, lookup_expr="gte", help_text=UPDATED_SINCE_HELP)
+
+
+def priority_number(field):
+    return django_filters.NumberFilter(field_name=field, help_text="The priority's number, e.g. 2.")
+
+
+def period(field, what):
+    return django_filters.DateFromToRangeFilter(
+        field_name=field, help_text=f"{what}: period_after and period_before, e.g. 2026-01-01 (inclusive)."
+    )
+
+
+class ActionFilterSet(django_filters.FilterSet):
+    priority = priority_number("priority__number")
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    overdue = django_filters.BooleanFilter(method="filter_overdue", help_text="Only overdue actions.")
+    updated_since = updated_since()
+    period = period("due_date", "Original due date")
+
+    class Meta:
+        model = Action
+        fields = ["priority", "status", "overdue", "updated_since", "period"]
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue() if value else queryset.exclude(pk__in=queryset.overdue().values("pk"))
+
+
+class ProgressUpdateFilterSet(django_filters.FilterSet):
+    action = django_filters.CharFilter(
+        field_name="action__ref", help_text="The action's reference, e.g. P2.3."
+    )
+    priority = priority_number("action__priority__number")
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    updated_since = updated_since("created")  # append-only: a correction is a newer update
+    period = period("date", "The date the update reports on")
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["action", "priority", "status", "updated_since", "period"]
+
+
+class IndicatorFilterSet(django_filters.FilterSet):
+    priority = priority_number("priority__number")
+    status = django_filters.MultipleChoiceFilter(choices=IndicatorStatus.choices, method="filter_status")
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", help_text="Only indicators whose data are overdue."
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        method="filter_updated_since",
+        help_text=UPDATED_SINCE_HELP
+        + " An indicator counts as changed when one of its values or rebases is.",
+    )
+
+    class Meta:
+        model = Indicator
+        fields = ["priority", "status", "overdue", "updated_since"]
+
+    # Status and data overdue come from the indicators' digests, as on the dashboard (indicators/digests.py).
+    def filter_status(self, queryset, name, value):
+        wanted = {IndicatorStatus(status) for status in value}
+        return (
+            queryset.filter(pk__in=[d.pk for d in plan_digests() if d.status in wanted])
+            if value
+            else queryset
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(pk__in=[d.pk for d in plan_digests() if d.data_overdue == value])
+
+    def filter_updated_since(self, queryset, name, value):
+        changed_value = Measurement.objects.filter(indicator=OuterRef("pk"), updated__gte=value)
+        changed_rebase = Rebase.objects.filter(indicator=OuterRef("pk"), updated__gte=value)
+        return queryset.filter(Q(updated__gte=value) | Exists(changed_value) | Exists(changed_rebase))
+
+
+class MeasurementFilterSet(django_filters.FilterSet):
+    indicator = django_filters.CharFilter(
+        field_name="indicator__code", help_text="The indicator's code, e.g. P2-I1."
+    )
+    priority = priority_number("indicator__priority__number")
+    updated_since = updated_since()
+    period = period("period_end", "The period's end date")
+
+    class Meta:
+        model = Measurement
+        fields = ["indicator", "priority", "updated_since", "period"]
+
+
+class MeetingFilterSet(django_filters.FilterSet):
+    group = django_filters.CharFilter(
+        field_name="group__slug", help_text="The group's short name, e.g. improvement-board."
+    )
+    status = django_filters.MultipleChoiceFilter(choices=MeetingStatus.choices)
+    updated_since = updated_since()
+    period = period("date", "The meeting's date")
+
+    class Meta:
+        model = Meeting
+        fields = ["group", "status", "updated_since", "period"]
+
+
+class DecisionFilterSet(django_filters.FilterSet):
+    meeting = django_filters.NumberFilter(field_name="meeting_id", help_text="The meeting's id.")
+    updated_since = updated_since("last_changed")
+    period = period("meeting__date", "The meeting's date")
+
+    class Meta:
+        model = Decision
+        fields = ["meeting", "updated_since", "period"]
+
+
+class MeetingActionFilterSet(django_filters.FilterSet):
+    meeting = django_filters.NumberFilter(field_name="meeting_id", help_text="The meeting's id.")
+    status = django_filters.MultipleChoiceFilter(choices=MeetingActionStatus.choices)
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", help_text="Only open items past their due date."
+    )
+    updated_since = updated_since()
+    period = period("due_date", "The due date")
+
+    class Meta:
+        model = MeetingAction
+        fields = ["meeting", "status", "overdue", "updated_since", "period"]
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue() if value else queryset.exclude(pk__in=queryset.overdue().values("pk"))
+
+
+class EscalationFilterSet(django_filters.FilterSet):
+    open = django_filters.BooleanFilter(
+        method="filter_open", help_text="Only those waiting for the Board's decision."
+    )
+    updated_since = updated_since()
+    period = period("raised_at__date", "The date it was raised")
+
+    class Meta:
+        model = Escalation
+        fields = ["open", "updated_since", "period"]
+
+    def filter_open(self, queryset, name, value):
+        return queryset.filter(resolved_by_decision__isnull=value)
