@@ -4,7 +4,10 @@ changed at or after it, for incremental refresh) and `period_after` / `period_be
 on the date each record is about."""
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from actions.models import Action, ProgressUpdate, Status
 from governance.models import Decision, Escalation, Meeting, MeetingAction, MeetingActionStatus, MeetingStatus
@@ -17,12 +20,24 @@ UPDATED_SINCE_HELP = (
 )
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A number or id: a whole number. One no database column can hold matches nothing (not an error)."""
+
+    field_class = forms.IntegerField
+
+    def filter(self, qs, value):
+        if value is not None and not (0 <= value < 2**63):
+            return qs.none()
+        return super().filter(qs, value)
+
+
 def updated_since(field="updated"):
     return django_filters.IsoDateTimeFilter(field_name=field, lookup_expr="gte", help_text=UPDATED_SINCE_HELP)
 
 
 def priority_number(field):
-    return django_filters.NumberFilter(field_name=field, help_text="The priority's number, e.g. 2.")
+    return WholeNumberFilter(field_name=field, help_text="The priority's number, e.g. 2.")
 
 
 def period(field, what):
@@ -121,7 +136,7 @@ class MeetingFilterSet(django_filters.FilterSet):
 
 
 class DecisionFilterSet(django_filters.FilterSet):
-    meeting = django_filters.NumberFilter(field_name="meeting_id", help_text="The meeting's id.")
+    meeting = WholeNumberFilter(field_name="meeting_id", help_text="The meeting's id.")
     updated_since = updated_since("last_changed")
     period = period("meeting__date", "The meeting's date")
 
@@ -131,7 +146,7 @@ class DecisionFilterSet(django_filters.FilterSet):
 
 
 class MeetingActionFilterSet(django_filters.FilterSet):
-    meeting = django_filters.NumberFilter(field_name="meeting_id", help_text="The meeting's id.")
+    meeting = WholeNumberFilter(field_name="meeting_id", help_text="The meeting's id.")
     status = django_filters.MultipleChoiceFilter(choices=MeetingActionStatus.choices)
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", help_text="Only open items past their due date."

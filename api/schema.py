@@ -18,21 +18,25 @@ REFUSALS = {
 }
 
 
-def _response(description, schema):
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+def _response(description, schema, media_types):
+    return {"description": description, "content": {media: {"schema": schema} for media in media_types}}
 
 
 def document_refusals(result, generator, request, public):
-    """Add 401, 403 and 429 to every API operation, 404 to those with a path parameter or a page number
-    (an unknown record or page), and 400 to those with query parameters (a filter value at fault)."""
+    """Add 401, 403, 404 and 429 to every API operation, and 400 to those with query parameters (a
+    filter value at fault)."""
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
+            # A refusal comes as the answer would have (JSON, or CSV with ?format=csv).
+            media = list(responses.get("200", {}).get("content", {})) or ["application/json"]
             for code, description in REFUSALS.items():
-                responses.setdefault(code, _response(description, DETAIL))
+                responses.setdefault(code, _response(description, DETAIL, media))
+            # An unknown record or page, or a ?format= other than json or csv.
+            responses.setdefault(
+                "404", _response("Not found: no such record or page, or format.", DETAIL, media)
+            )
             parameters = operation.get("parameters", [])
-            if any(p["in"] == "path" for p in parameters) or any(p["name"] == "page" for p in parameters):
-                responses.setdefault("404", _response("No such record, or no such page.", DETAIL))
             if any(p["in"] == "query" for p in parameters):
-                responses.setdefault("400", _response("A query parameter is not valid.", FIELD_ERRORS))
+                responses.setdefault("400", _response("A query parameter is not valid.", FIELD_ERRORS, media))
     return result
