@@ -1,8 +1,10 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from api import views
-from api.docs import ApiDocsView, SchemaView
+from api.docs import ApiDocsView
 
 app_name = "api"
 
@@ -18,8 +20,8 @@ router.register("action-log", views.MeetingActionViewSet, basename="meetingactio
 router.register("escalations", views.EscalationViewSet, basename="escalation")
 
 urlpatterns = [
-    path("api/v1/schema/", SchemaView.as_view(), name="schema"),
-    path("api/v1/docs/", ApiDocsView.as_view(url_name="api:schema"), name="docs"),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),  # YAML, or JSON with ?format=json
+    path("api/v1/docs/", login_required(ApiDocsView.as_view(url_name="api:schema")), name="docs"),
     path("api/v1/plan/", views.PlanView.as_view(), name="plan"),
     path("api/v1/changes/", views.ChangeList.as_view(), name="changes"),
     path("api/v1/", include(router.urls)),

@@ -2,7 +2,6 @@
 permission, a serializer and a filter) and the page where each person makes and revokes their tokens."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.db.models import Case, CharField, F, OuterRef, Subquery, Value, When
 from django.db.models.functions import Cast
 from django.shortcuts import redirect, render
@@ -24,16 +23,9 @@ from send_portal.base_views import get_permitted
 
 
 # --- The API -------------------------------------------------------------------------------------------
-class TokenOrSession:
-    """A view that answers with 401, not the sign-in page, when the request has no credentials: DRF
-    authenticates the token (or the browser's session) itself."""
-
-    @classmethod
-    def as_view(cls, *args, **kwargs):
-        return login_not_required(super().as_view(*args, **kwargs))
-
-
-class PortalViewSet(TokenOrSession, viewsets.ReadOnlyModelViewSet):
+# DRF marks its views login_not_required: without credentials they answer 401 (not the sign-in page),
+# as DRF authenticates the token, or the browser's session, itself.
+class PortalViewSet(viewsets.ReadOnlyModelViewSet):
     """A list and a detail of one kind of record: the queryset through `visible_to(user)` (others' records
     are 404), `permission_required` checked as on the pages (api.permissions.ReadsAsOnThePages)."""
 
@@ -47,7 +39,7 @@ class PortalViewSet(TokenOrSession, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema(summary="The plan", description="The Priority Action Plan this portal runs.")
-class PlanView(TokenOrSession, generics.RetrieveAPIView):
+class PlanView(generics.RetrieveAPIView):
     permission_required = "actions.view_plan"
     serializer_class = api.PlanSerializer
     pagination_class = None
@@ -203,7 +195,7 @@ class ChangesQuery(serializers.Serializer):
         parameters=[ChangesQuery],
     )
 )
-class ChangeList(TokenOrSession, generics.ListAPIView):
+class ChangeList(generics.ListAPIView):
     serializer_class = api.ChangeSerializer
     filter_backends = []
 
