@@ -527,3 +527,19 @@ def test_the_password_reset_forms_answer_hostile_input_without_a_server_error(
     uid, token = uid.replace("/", "") or "x", token.replace("/", "") or "x"
     response = client.get(reverse("password_reset_confirm", args=[uid, token]))
     assert response.status_code in (200, 302, 404)
+
+
+# --- API tokens ------------------------------------------------------------------------------------------
+@FEW
+@given(name=HOSTILE_TEXT, days=one_of_or_garbage(30, 90, 180, 365))
+def test_the_token_form_answers_hostile_input_with_errors_or_a_token_shown_escaped(
+    client, board_member, name, days
+):
+    from api.models import AccessToken
+
+    client.force_login(board_member)
+    response = client.post(reverse("api:token_list"), {"name": name, "days": days})
+    assert response.status_code == 200
+    if response.context["token_text"]:
+        assert AccessToken.objects.filter(user=board_member, name=name.strip()).exists()
+    assert_pages_escape(client, reverse("api:token_list"))
