@@ -3,9 +3,12 @@ exist (priority, status, overdue), plus `updated_since` (an ISO 8601 date or tim
 changed at or after it, for incremental refresh) and `period_after` / `period_before` (dates, inclusive)
 on the date each record is about."""
 
+from datetime import UTC
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -32,8 +35,28 @@ class WholeNumberFilter(django_filters.NumberFilter):
         return super().filter(qs, value)
 
 
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date or time, given to the database in UTC: PostgreSQL refuses an offset beyond 15:59
+    (e.g. -23:58), which Python accepts."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError(
+                "Enter a date and time between the years 1 and 9999", code="invalid"
+            ) from None
+
+
+class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 def updated_since(field="updated"):
-    return django_filters.IsoDateTimeFilter(field_name=field, lookup_expr="gte", help_text=UPDATED_SINCE_HELP)
+    return UpdatedSinceFilter(field_name=field, lookup_expr="gte", help_text=UPDATED_SINCE_HELP)
 
 
 def priority_number(field):
@@ -81,7 +104,7 @@ class IndicatorFilterSet(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         method="filter_overdue", help_text="Only indicators whose data are overdue."
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UpdatedSinceFilter(
         method="filter_updated_since",
         help_text=UPDATED_SINCE_HELP
         + " An indicator counts as changed when one of its values or rebases is.",
