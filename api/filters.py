@@ -35,6 +35,12 @@ class WholeNumberFilter(django_filters.NumberFilter):
         return super().filter(qs, value)
 
 
+@extend_schema_field({"type": "string", "pattern": "^[^\\u0000]*$"})
+class ReferenceFilter(django_filters.CharFilter):
+    """A reference such as P2.3, P2-I1 or improvement-board. Text with a NUL character is refused (400),
+    as every form field refuses it, so the schema says so."""
+
+
 class UtcDateTimeField(IsoDateTimeField):
     """An ISO 8601 date or time, given to the database in UTC: PostgreSQL refuses an offset beyond 15:59
     (e.g. -23:58), which Python accepts."""
@@ -85,9 +91,7 @@ class ActionFilterSet(django_filters.FilterSet):
 
 
 class ProgressUpdateFilterSet(django_filters.FilterSet):
-    action = django_filters.CharFilter(
-        field_name="action__ref", help_text="The action's reference, e.g. P2.3."
-    )
+    action = ReferenceFilter(field_name="action__ref", help_text="The action's reference, e.g. P2.3.")
     priority = priority_number("action__priority__number")
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     updated_since = updated_since("created")  # append-only: a correction is a newer update
@@ -133,9 +137,7 @@ class IndicatorFilterSet(django_filters.FilterSet):
 
 
 class MeasurementFilterSet(django_filters.FilterSet):
-    indicator = django_filters.CharFilter(
-        field_name="indicator__code", help_text="The indicator's code, e.g. P2-I1."
-    )
+    indicator = ReferenceFilter(field_name="indicator__code", help_text="The indicator's code, e.g. P2-I1.")
     priority = priority_number("indicator__priority__number")
     updated_since = updated_since()
     period = period("period_end", "The period's end date")
@@ -146,7 +148,7 @@ class MeasurementFilterSet(django_filters.FilterSet):
 
 
 class MeetingFilterSet(django_filters.FilterSet):
-    group = django_filters.CharFilter(
+    group = ReferenceFilter(
         field_name="group__slug", help_text="The group's short name, e.g. improvement-board."
     )
     status = django_filters.MultipleChoiceFilter(choices=MeetingStatus.choices)
