@@ -42,5 +42,7 @@ urlpatterns = [
     path("", include("governance.urls")),
     path("", include("notifications.urls")),
     path("", include("reporting.urls")),
+    path("", include("api.urls")),
 ]
+handler404 = "send_portal.views.page_not_found"
 handler500 = "send_portal.views.server_error"

@@ -11,6 +11,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render, resolve_url
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
 
 from actions.models import TAG_COLOURS, Action, Priority, ProgressUpdate, Status, leads_work
@@ -138,6 +139,13 @@ def accessibility(request):
 
 
 @requires_csrf_token
+def page_not_found(request, exception):
+    """404: JSON under /api/ (as the API's own 404s), the portal's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
 def server_error(request):
     """500, or 503 when the cause is that the database cannot be reached. Renders without the database.
 
