@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -80,6 +81,92 @@ def missing_update_details(
     return errors
 
 
+def _short_date(day, today):
+    """'3 Nov' this year, '3 Nov 2025' in another."""
+    return f"{day:%-d %b}" if day.year == today.year else f"{day:%-d %b %Y}"
+
+
+def _days(n):
+    return f"{n} day{'' if n == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class ActionReading:
+    """An action's status read as one sentence: the lead's declared status (with when it was declared) and
+    the schedule facts beside it, e.g. "On track (declared 3 Nov) · due 30 Sep, 62 days overdue · no
+    update for 41 days". `status` is shown as a tag; `text` is the whole sentence in words."""
+
+    status: Status
+    declared: str  # "declared 3 Nov", or "no update yet"
+    schedule: tuple  # e.g. ("due 30 Sep, 62 days overdue", "no update for 41 days")
+    overdue: bool
+    stale: bool
+
+    @property
+    def details(self):
+        """Everything after the status word: "(declared 3 Nov) · due 30 Sep, 62 days overdue"."""
+        return "".join([f"({self.declared})", *(f" · {part}" for part in self.schedule)])
+
+    @property
+    def text(self):
+        return f"{self.status.label} {self.details}"
+
+    @property
+    def contradicts(self):
+        """The declared status says all is well while the schedule says otherwise."""
+        return self.status == Status.ON_TRACK and (self.overdue or self.stale)
+
+    def __str__(self):
+        return self.text
+
+
+def read_status(
+    *,
+    status,
+    declared_on,
+    due_date,
+    revised_from=None,
+    completed_on=None,
+    since=None,
+    today=None,
+    stale_after=STALE_AFTER_DAYS,
+):
+    """The one reading of an action's status, from its facts (no database): the declared `status` and
+    the date of the update that declared it (`declared_on`, None when never updated), the current
+    `due_date` (and the original it was `revised_from`), `completed_on`, and `since`, the date its
+    "no recent update" clock started (the last update, else the start date). Overdue and stale follow
+    the rules of overdue_condition and stale_condition."""
+    today = today or timezone.localdate()
+    status = Status(status)
+    declared = f"declared {_short_date(declared_on, today)}" if declared_on else "no update yet"
+    due = f"due {_short_date(due_date, today)}"
+    if revised_from and revised_from != due_date:
+        due += f" (revised from {_short_date(revised_from, today)})"
+    schedule = []
+    overdue = stale = False
+    if status == Status.COMPLETE:
+        done = completed_on or declared_on
+        late = (done - due_date).days if done else 0
+        schedule.append(f"was {due}" + (f", completed {_days(late)} late" if late > 0 else ""))
+    else:
+        overdue = due_date < today
+        if overdue:
+            schedule.append(f"{due}, {_days((today - due_date).days)} overdue")
+        elif due_date == today:
+            schedule.append(f"{due} (today)")
+        else:
+            schedule.append(due)
+        quiet = (today - since).days if since else None
+        stale = quiet is not None and quiet > stale_after
+        if stale:
+            schedule.append(
+                f"no update for {_days(quiet)}"
+                if declared_on
+                else f"no update in the {_days(quiet)} since it started"
+            )
+    return ActionReading(status, declared, tuple(schedule), overdue, stale)
+
+
 class PriorityKind(models.TextChoices):
     PRIORITY_ACTION = "priority_action", "Area for priority action"
     AREA_FOR_IMPROVEMENT = "area_for_improvement", "Area for improvement"
@@ -90,6 +177,12 @@ class LeadOrganisation(models.TextChoices):
     ICB = "icb", "ICB"
     JOINT = "joint", "Council and ICB"
     OTHER = "other", "Other partner"
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Every signed-in role may read the plan."""
+        return self if user.is_authenticated else self.none()
 
 
 class Plan(TimeStampedModel):
@@ -116,6 +209,7 @@ class Plan(TimeStampedModel):
     )
 
     history = HistoricalRecords()
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]
@@ -144,8 +238,8 @@ class PriorityQuerySet(models.QuerySet):
         return self.order_by("number")
 
     def with_action_counts(self, today=None):
-        """Annotate each priority with its actions by status, `overdue`, `stale` and `total` (one query),
-        in number order."""
+        """Annotate each priority with its actions by status, `overdue`, `stale`, `attention` (at risk, off
+        track or overdue) and `total` (one query), in number order."""
         counts = {
             f"count_{status.value}": models.Count("actions", filter=Q(actions__status=status))
             for status in Status
@@ -154,6 +248,11 @@ class PriorityQuerySet(models.QuerySet):
             total=models.Count("actions"),
             overdue=models.Count("actions", filter=overdue_condition(today, prefix="actions__")),
             stale=models.Count("actions", filter=stale_condition(today, prefix="actions__")),
+            # at risk, off track or overdue: the actions needing_attention() lists
+            attention=models.Count(
+                "actions",
+                filter=Q(actions__status__in=NEEDS_MITIGATION) | overdue_condition(today, prefix="actions__"),
+            ),
             **counts,
         ).in_number_order()
 
@@ -431,6 +530,18 @@ class Action(TimeStampedModel, VersionedModel):
         if self.is_stale(today):
             flags.append("No recent update")
         return flags
+
+    def reading(self, today=None):
+        """ActionReading: the declared status and the schedule facts as one sentence (read_status)."""
+        return read_status(
+            status=self.status,
+            declared_on=self.last_update_on,
+            due_date=self.current_due_date,
+            revised_from=self.due_date if self.is_revised else None,
+            completed_on=self.completed_on,
+            since=self.last_update_on or self.start_date,
+            today=today,
+        )
 
     @property
     def lead_name(self):

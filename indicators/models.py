@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from indicators import spc_reading
 from indicators import status as rule
+from indicators.reading import read_indicator
 from indicators.status import MOVEMENT_SYMBOLS, MOVEMENT_WORDS, STATUS_COLOURS, Frequency, IndicatorStatus
 from send_portal.models import StaleEdit, TimeStampedModel, VersionedModel
 from send_portal.rules import is_administrator, is_operations
@@ -443,6 +444,17 @@ class Indicator(TimeStampedModel):
         """The SPC reading of the indicator's values and rebases (spc_reading.SpcReading). Costs two queries
         unless with_spc() or for_detail() loaded them."""
         return self.read_spc(self.series, list(self.rebases.all()))
+
+    @property
+    def reading(self):
+        """Trajectory status, SPC variation and assurance reconciled in one sentence (reading.read_indicator).
+        Needs the values and rebases (with_spc() loads them)."""
+        return read_indicator(
+            status=self.status,
+            variation=self.spc.variation.key,
+            assurance=self.spc.assurance.key,
+            target_date=self.target_date,
+        )
 
     def removed_rebases(self):
         """Rebases that were recorded and later removed, newest first, from their history (one query)."""

@@ -43,5 +43,8 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("", include("governance.urls")),
     path("", include("notifications.urls")),
+    path("", include("reporting.urls")),
+    path("", include("api.urls")),
 ]
+handler404 = "send_portal.views.page_not_found"
 handler500 = "send_portal.views.server_error"

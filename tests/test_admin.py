@@ -28,6 +28,7 @@ from tests.factories import (
     DecisionFactory,
     FeedbackItemFactory,
     GroupFactory,
+    HighlightReportFactory,
     IndicatorFactory,
     MeasurementFactory,
     MeetingActionFactory,
@@ -141,10 +142,11 @@ MAKERS = {
     "notifications.Preference": lambda: Preference.objects.create(person=UserFactory()),
     "notifications.SentMessage": _sent_message,
     "django_tasks_database.DBTaskResult": _task_result,
+    "reporting.HighlightReport": lambda: HighlightReportFactory(author=UserFactory()),
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
-PORTAL_APPS = {"send_portal", "actions", "indicators", "governance", "notifications"}
+PORTAL_APPS = {"send_portal", "actions", "indicators", "governance", "reporting", "notifications"}
 registered_models = pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
 portal_models = pytest.mark.parametrize(
     "model",
@@ -192,6 +194,7 @@ def test_every_portal_model_is_registered():
         "governance.BoardPack",
         "notifications.Preference",
         "notifications.SentMessage",
+        "reporting.HighlightReport",
     }
 
 

@@ -555,3 +555,53 @@ def test_the_password_reset_forms_answer_hostile_input_without_a_server_error(
     uid, token = uid.replace("/", "") or "x", token.replace("/", "") or "x"
     response = client.get(reverse("password_reset_confirm", args=[uid, token]))
     assert response.status_code in (200, 302, 404)
+
+
+# --- Highlight reports ---------------------------------------------------------------------------------
+@FEW
+@given(data=st.data())
+def test_the_highlight_report_form_answers_hostile_input_with_errors_or_success(
+    client, operations, meeting, priority, data
+):
+    from reporting.models import Ask, Assessment, HighlightReport
+
+    client.force_login(operations)
+    action = ActionFactory(priority=priority)
+    HighlightReport.objects.filter(meeting=meeting).delete()
+    add = reverse("reporting:highlightreport_add", args=[meeting.pk, priority.number])
+
+    def fields(version=""):
+        return {
+            "assessment": data.draw(one_of_or_garbage(*Assessment.values)),
+            "reason": data.draw(HOSTILE_TEXT),
+            "achievements": data.draw(HOSTILE_TEXT),
+            "risks": data.draw(HOSTILE_TEXT),
+            "ask_kind": data.draw(one_of_or_garbage(*Ask.values)),
+            "ask": data.draw(HOSTILE_TEXT),
+            "actions": data.draw(one_of_or_garbage(action.pk)),
+            "version": version,
+        }
+
+    assert client.post(add, fields()).status_code in (200, 302)
+    report = HighlightReport.objects.filter(meeting=meeting).first()
+    if report is not None:
+        edit = reverse("reporting:highlightreport_edit", args=[report.pk])
+        assert client.post(edit, fields(a_version(data.draw, report))).status_code in (200, 302)
+        assert_pages_escape(client, report.get_absolute_url(), reverse("dashboard"))
+    assert_pages_escape(client, reverse("reporting:meeting_reports", args=[meeting.pk]))
+
+
+# --- API tokens ------------------------------------------------------------------------------------------
+@FEW
+@given(name=HOSTILE_TEXT, days=one_of_or_garbage(30, 90, 180, 365))
+def test_the_token_form_answers_hostile_input_with_errors_or_a_token_shown_escaped(
+    client, board_member, name, days
+):
+    from api.models import AccessToken
+
+    client.force_login(board_member)
+    response = client.post(reverse("api:token_list"), {"name": name, "days": days})
+    assert response.status_code == 200
+    if response.context["token_text"]:
+        assert AccessToken.objects.filter(user=board_member, name=name.strip()).exists()
+    assert_pages_escape(client, reverse("api:token_list"))

@@ -4,9 +4,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from api.models import AccessToken
 from governance.models import BoardPack, BoardPackRequest, CalendarFeed, Escalation, PackRequestStatus
 from notifications.services import unsubscribe_token
 from tests.factories import (
@@ -15,10 +17,13 @@ from tests.factories import (
     DecisionFactory,
     FeedbackItemFactory,
     GroupFactory,
+    HighlightReportFactory,
     IndicatorFactory,
     MeasurementFactory,
     MeetingActionFactory,
     MeetingFactory,
+    PlanFactory,
+    PriorityFactory,
     ProgressUpdateFactory,
     RebaseFactory,
     UserFactory,
@@ -102,6 +107,16 @@ MATRIX = {
     "indicators:measurement_upload": ("get", (302, 403, 200, 200, 200, 200)),
     # The upload's template: whoever may upload, with the rows of the indicators they may record.
     "indicators:measurement_upload_template": ("get", (302, 403, 200, 200, 200, 200)),
+    # Highlight reports: everyone reads; the priority's lead, the Operations Group and admins write.
+    "reporting:meeting_reports": ("get", (302, 200, 200, 200, 200, 200)),
+    "reporting:highlightreport_detail": ("get", (302, 200, 200, 200, 200, 200)),
+    "reporting:highlightreport_add": ("get", (302, 403, 200, 403, 200, 200)),
+    "reporting:highlightreport_edit": ("get", (302, 403, 200, 403, 200, 200)),
+    # Each person's own API tokens; the world's token is someone else's, so nobody can revoke it.
+    "api:token_list": ("get", (302, 200, 200, 200, 200, 200)),
+    "api:token_revoke": ("post", (302, 404, 404, 404, 404, 404)),
+    "api:schema": ("get", (200, 200, 200, 200, 200, 200)),  # describes the API, holds no data
+    "api:docs": ("get", (302, 200, 200, 200, 200, 200)),
 }
 
 
@@ -120,7 +135,8 @@ def all_portal_url_names(resolver=None, namespace=None):
 
 
 def test_every_named_url_is_in_the_matrix():
-    assert set(MATRIX) == all_portal_url_names()
+    assert set(MATRIX) | set(API_MATRIX) == all_portal_url_names()
+    assert not set(MATRIX) & set(API_MATRIX)
 
 
 @pytest.fixture
@@ -129,13 +145,17 @@ def world(priority, lead, other_lead):
     action = ActionFactory(ref="P1.1", priority=priority, due_date=timezone.localdate() + timedelta(days=30))
     update = ProgressUpdateFactory(action=action, evidence_name="report.pdf")
     update.evidence_file.save("report.pdf", ContentFile(b"%PDF-1.4 test"))
-    return {
+    world = {
         "priority": priority,
         "action": action,
         "update": update,
         **governance_world(action),
         **indicators_world(priority),
     }
+    # A report of `priority` to an earlier Board meeting (the add URL writes one to world["meeting"]).
+    earlier = MeetingFactory(group=world["meeting"].group, date=world["meeting"].date - timedelta(days=28))
+    world["report"] = HighlightReportFactory(priority=priority, meeting=earlier)
+    return world
 
 
 def governance_world(action):
@@ -156,6 +176,7 @@ def governance_world(action):
             meeting=meeting, status=PackRequestStatus.FAILED, error="Out of memory"
         ),
         "feed": CalendarFeed.objects.create(user=UserFactory(username="subscriber")),
+        "token": AccessToken.issue(user=UserFactory(username="analyst"), name="Power BI", days=30)[0],
     }
 
 
@@ -169,8 +190,13 @@ def url_for(name, world):
         "actions:action_history": [action.ref],
         "actions:evidence_download": [action.ref, update.pk],
         "password_reset_confirm": ["MQ", "not-a-valid-token"],
+        "api:token_revoke": [world["token"].pk],
         **governance_url_args(world),
         **indicators_url_args(world),
+        "reporting:meeting_reports": [world["meeting"].pk],
+        "reporting:highlightreport_add": [world["meeting"].pk, world["priority"].number],
+        "reporting:highlightreport_detail": [world["report"].pk],
+        "reporting:highlightreport_edit": [world["report"].pk],
     }.get(name, [])
     return reverse(name, args=args)
 
@@ -262,6 +288,11 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_come_back(client, world):
         "/indicators/NO-SUCH/escalate/",
         "/meetings/packs/requests/999999/",
         "/email/unsubscribe/not-a-signed-token/",
+        "/highlight-reports/999999/",
+        "/highlight-reports/999999/edit/",
+        "/meetings/999999/highlight-reports/",
+        "/meetings/999999/highlight-reports/priority-1/write/",
+        "/meetings/1/highlight-reports/priority-99/write/",
     ],
 )
 def test_governance_pages_for_things_that_do_not_exist_answer_404(client, world, operations, path):
@@ -342,3 +373,124 @@ def test_a_rebase_of_another_indicator_cannot_be_removed_through_this_one(client
     url = reverse("indicators:rebase_delete", args=[world["measured_indicator"].code, other.pk])
     assert client.post(url, {"reason": "Wrong indicator"}).status_code == 404
     assert other.__class__.objects.filter(pk=other.pk).exists()
+
+
+@pytest.mark.parametrize("role", ["board_member", "other_lead"])
+def test_a_refusal_to_write_a_highlight_report_says_who_can(request, client, world, role):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(url_for("reporting:highlightreport_add", world))
+    assert response.status_code == 403
+    assert (
+        b"Only the workstream lead of the priority, the Operations Group and administrators"
+        in response.content
+    )
+
+
+def test_highlight_reports_go_only_to_board_meetings(client, world, operations):
+    ops_meeting = MeetingFactory(group=GroupFactory())
+    client.force_login(operations)
+    assert client.get(reverse("reporting:meeting_reports", args=[ops_meeting.pk])).status_code == 404
+    url = reverse("reporting:highlightreport_add", args=[ops_meeting.pk, world["priority"].number])
+    assert client.get(url).status_code == 404
+
+
+def test_the_editable_reports_are_exactly_those_the_rule_allows(
+    world, lead, other_lead, operations, board_member
+):
+    from reporting.models import HighlightReport
+
+    HighlightReportFactory(meeting=world["report"].meeting, priority=PriorityFactory(number=7))
+    editable = {}
+    for user in (lead, other_lead, operations, board_member):
+        allowed = {
+            r.pk
+            for r in HighlightReport.objects.all()
+            if user.has_perm("reporting.change_highlightreport", r)
+        }
+        editable[user.username] = set(HighlightReport.objects.editable_by(user).values_list("pk", flat=True))
+        assert editable[user.username] == allowed, user.username
+    assert editable == {
+        "lead": {world["report"].pk},
+        "otherlead": set(),
+        "ops": editable["ops"],
+        "board": set(),
+    }
+    assert len(editable["ops"]) == 2
+
+
+# --- The API: every endpoint for every role's token ------------------------------------------------------
+# url name: (anonymous, board member, lead of this priority, lead of another, operations, admin), each
+# calling with their own token (anonymous: none). Every role reads the whole plan on the pages, so every
+# token reads every record; the table-driven test in tests/api/test_permissions.py checks each sees the
+# same records as on the pages. Writing is refused to every token (test_no_token_can_write below).
+READS = (401, 200, 200, 200, 200, 200)
+API_MATRIX = {
+    name: READS
+    for name in [
+        "api:plan",
+        "api:changes",
+        *(
+            f"api:{kind}-{view}"
+            for kind in ("priority", "action", "progressupdate", "indicator")
+            for view in ("list", "detail")
+        ),
+        *(
+            f"api:{kind}-{view}"
+            for kind in ("measurement", "meeting", "decision", "meetingaction", "escalation")
+            for view in ("list", "detail")
+        ),
+    ]
+}
+
+
+def api_url_for(name, world):
+    pk = {
+        "api:priority-detail": world["priority"].number,
+        "api:action-detail": world["action"].ref,
+        "api:progressupdate-detail": world["update"].pk,
+        "api:indicator-detail": world["measured_indicator"].code,
+        "api:measurement-detail": world["measured_indicator"].measurements.get().pk,
+        "api:meeting-detail": world["meeting"].pk,
+        "api:decision-detail": world["decision"].pk,
+        "api:meetingaction-detail": world["meeting_action"].pk,
+        "api:escalation-detail": world["escalation"].pk,
+    }.get(name)
+    return reverse(name, args=[] if pk is None else [pk])
+
+
+def api_client_for(request, role):
+    """A client sending `role`'s own new token (none for anonymous), and no session."""
+    if role == "anonymous":
+        return Client()
+    user = request.getfixturevalue(role)
+    return Client(headers={"Authorization": f"Token {AccessToken.issue(user=user, name='t', days=1)[1]}"})
+
+
+@pytest.fixture
+def api_world(world):
+    PlanFactory()
+    return world
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_token_gets_the_expected_api_answers(request, api_world, role):
+    """One world per role, every API URL in turn (a world per URL and role took half a minute)."""
+    client = api_client_for(request, role)
+    for name in sorted(API_MATRIX):
+        response = client.get(api_url_for(name, api_world))
+
+        assert response.status_code == API_MATRIX[name][ROLES.index(role)], f"{role} GET {name}"
+        assert response["Content-Type"] == "application/json", name
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_token_can_write(request, api_world, role):
+    """Every POST, PUT, PATCH and DELETE to every API URL is refused, for every role's token."""
+    client = api_client_for(request, role)
+    for name in sorted(API_MATRIX):
+        url = api_url_for(name, api_world)
+        for method in ("post", "put", "patch", "delete"):
+            response = getattr(client, method)(url, {}, content_type="application/json")
+            expected = 401 if role == "anonymous" else 403
+            assert response.status_code == expected, f"{role} {method.upper()} {name}"
+    assert AccessToken.objects.filter(user__username="analyst").exists()  # nothing was deleted either

@@ -353,3 +353,93 @@ def test_what_changed_and_the_board_pack_run_the_same_number_of_queries_for_3_an
     page = client.get(url).content.decode()
     assert "Revised due dates (30)" in page and "Status changes (30)" in page
     assert "Corrected indicator values (10)" in page
+
+
+# --- The dashboard's first screen: highlight reports, escalations, what needs attention -----------------
+def add_board_cycles(n, board):
+    """n Board meetings, each with a highlight report from each of five priorities (citing an action and an
+    indicator), an escalation and an overdue action."""
+    from governance.models import Escalation
+    from tests.factories import HighlightReportFactory, IndicatorFactory, MeetingFactory
+
+    for _ in range(n):
+        earliest = board.meetings.order_by("date").values_list("date", flat=True).first()
+        meeting = MeetingFactory(group=board, date=(earliest or date(2026, 12, 1)) - timedelta(days=28))
+        for number in range(1, 6):
+            priority = PriorityFactory(number=number)
+            report = HighlightReportFactory(priority=priority, meeting=meeting, author=UserFactory())
+            report.actions.add(ActionFactory(priority=priority, overdue=True))
+            report.indicators.add(IndicatorFactory(priority=priority))
+        Escalation.objects.create(action=ActionFactory(), reason="Needs the Board.", raised_by=UserFactory())
+
+
+@pytest.mark.parametrize("role", ["board_member", "lead"])
+def test_the_dashboard_runs_the_same_number_of_queries_for_1_and_10_board_cycles(
+    request, client, board, role
+):
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    url = reverse("dashboard")
+    add_board_cycles(1, board)
+    count_queries(client, url)
+    before = count_queries(client, url)
+
+    add_board_cycles(9, board)
+    count_queries(client, url)  # the indicators changed: their digests are worked out again, once
+
+    assert count_queries(client, url) == before
+
+
+# --- The API: every list endpoint, at 1 and 10 of everything ---------------------------------------------
+API_LISTS = [
+    "api:priority-list",
+    "api:action-list",
+    "api:progressupdate-list",
+    "api:indicator-list",
+    "api:measurement-list",
+    "api:meeting-list",
+    "api:decision-list",
+    "api:meetingaction-list",
+    "api:escalation-list",
+    "api:changes",
+]
+
+
+def add_everything(n):
+    """n of each kind of record the API lists, each with its related records (and history rows)."""
+    from governance.models import Escalation
+    from tests.factories import (
+        DecisionFactory,
+        IndicatorFactory,
+        MeasurementFactory,
+        MeetingActionFactory,
+        MeetingFactory,
+    )
+
+    for _ in range(n):
+        action = ActionFactory(lead=UserFactory())
+        ProgressUpdateFactory(action=action)
+        indicator = IndicatorFactory(priority=action.priority, owner=UserFactory())
+        MeasurementFactory(indicator=indicator)
+        meeting = MeetingFactory()
+        DecisionFactory(meeting=meeting)
+        MeetingActionFactory(meeting=meeting, owner=UserFactory())
+        Escalation.objects.create(action=action, reason="Needs a decision.", raised_by=UserFactory())
+        action.title += " (corrected)"
+        action.save()
+
+
+@pytest.mark.parametrize("name", API_LISTS)
+def test_an_api_list_runs_the_same_number_of_queries_for_1_and_10_of_everything(operations, name):
+    from tests.api.conftest import token_client
+
+    client = token_client(operations)
+    url = reverse(name)
+    add_everything(1)
+    count_queries(client, url)  # warm per-process caches (content types, digests)
+    before = count_queries(client, url)
+
+    add_everything(9)
+    count_queries(client, url)  # the indicator digests are worked out again after any change (3 queries)
+
+    assert count_queries(client, url) == before

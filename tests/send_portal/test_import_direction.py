@@ -58,3 +58,11 @@ def test_apps_below_notifications_do_not_import_it(app):
             continue
         later = [m for m in imported_modules(path.relative_to(ROOT)) if m.split(".")[0] == "notifications"]
         assert later == [], f"{path.relative_to(ROOT)} imports {later}"
+
+
+@pytest.mark.parametrize("path", ["reporting/models.py", "reporting/summary.py", "reporting/rules.py"])
+def test_what_the_board_pack_reads_of_reporting_imports_no_governance_module(path):
+    """governance/services.py (the board pack) reads highlight reports: reporting's models and summary must
+    not import governance back (a meeting is named by string)."""
+    governance = [m for m in imported_modules(path) if m.split(".")[0] == "governance"]
+    assert governance == [], f"{path} imports {governance}"

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from send_portal.plan_loader import DEFAULT_PLAN_FILE, DEMO_PASSWORD, PlanFileError, load_plan
+from reporting.demo import load_demo_highlight_reports
+from send_portal.plan_loader import DEFAULT_PLAN_FILE, DEMO_PASSWORD, PlanFileError, load_plan, story_day
 
 
 class Command(BaseCommand):
@@ -61,6 +62,11 @@ class Command(BaseCommand):
             )
         except PlanFileError as error:
             raise CommandError(f"Nothing was loaded. {error}") from error
+        # The shipped demo plan also gets its highlight reports (reporting/demo.py), for the Board meetings
+        # around the day its story stands at: today when its dates were moved, the file's own day if not.
+        demo_reports = 0
+        if Path(path) == DEFAULT_PLAN_FILE:
+            demo_reports = load_demo_highlight_reports(today=story_day(path, report.months_moved))
 
         if report.skipped:
             self.stdout.write(
@@ -78,6 +84,8 @@ class Command(BaseCommand):
             )
         for line in report.summary_lines():
             self.stdout.write(f"  {line}")
+        if demo_reports:
+            self.stdout.write(f"  Demonstration highlight reports: {demo_reports} created")
         if not report.changed:
             self.stdout.write("Nothing changed: the database already matches the file.")
         self._write_notes(report)
