@@ -100,14 +100,16 @@ class Person:
             }
         )
         status, body, location = self.request(f"/actions/{ref}/update/", fields)
-        self.record("write", status, location)
+        if status == 200 and "have not been saved" in body:
+            kind = "write refused: someone else saved first,"
+        elif status == 200:
+            kind = "write refused by the form,"
+        else:
+            kind = "write"
+        self.record(kind, status, location)  # one count an answer
         if status == 302 and f"/actions/{ref}/" in location:
             self.tally.acknowledged.append(narrative)
-        elif status == 200 and "have not been saved" in body:
-            self.tally.count("write refused: someone else saved first", 200)
-        elif status == 200:
-            self.tally.count("write refused by the form", 200)
-        else:
+        elif status != 200:
             self.tally.in_doubt.append(narrative)
 
 
