@@ -82,7 +82,10 @@ def test_the_board_reads_each_priority_at_a_glance_and_every_page_fits(page, liv
 
     # A lead writes priority 2's report to the coming Board: errors first, each next to its field.
     page.set_viewport_size({"width": 1280, "height": 900})
-    sign_in(page, live_server, lead.username)
+    sign_in(page, live_server, lead.username, lands_on="actions:action_mine")
+    page.goto(
+        live_server.url + reverse("dashboard")
+    )  # a lead lands on My actions; the dashboard puts their work first
     expect(page.get_by_text("Your work")).to_be_visible()
     page.get_by_role("link", name="write its highlight report to the next Board").click()
     expect(page.get_by_text("The previous report, to Board, last month")).to_be_visible()

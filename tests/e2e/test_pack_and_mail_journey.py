@@ -40,7 +40,7 @@ def test_a_pack_is_generated_and_its_progress_page_is_accessible_in_every_state(
 
 
 def test_a_lead_chooses_their_email_and_unsubscribes_from_a_link(page, live_server, lead):
-    sign_in(page, live_server, lead.username)
+    sign_in(page, live_server, lead.username, lands_on="actions:action_mine")
     page.get_by_role("link", name="Email reminders").click()
     page.get_by_label("Before each Improvement Board meeting").check()
     page.get_by_role("button", name="Save my choices").click()
