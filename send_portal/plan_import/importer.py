@@ -143,6 +143,8 @@ class Row:
     notes: list  # "Header: value" for the unmapped columns
     kind: str = "action"  # what the sheet describes: "priority", "action" or "indicator"
     priority_spec: object = None
+    priority_unreadable: bool = False  # already a problem: no second one for the missing priority
+    has_problem: bool = False  # a cell could not be read: its record is rejected, not validated further
 
     def has(self, key):
         return key in self.cells
@@ -217,6 +219,8 @@ class PlanImport:
         self.indicator_specs = []
 
     def problem(self, row, key, message, *, sheet=None):
+        if row is not None:
+            row.has_problem = True
         column = row.header(key) if (row is not None and key) else (key or "")
         self.result.problems.append(Note(sheet or row.sheet, row.number if row else None, column, message))
 
@@ -315,6 +319,7 @@ class PlanImport:
             digits = re.fullmatch(r"(?:priority|p)?\s*(\d+)", raw, re.IGNORECASE)
             if digits is None or int(digits[1]) < 1:
                 self.problem(row, "priority_number", f"'{raw}' is not a priority number: write 1, 2, 3...")
+                row.priority_unreadable = True
             else:
                 number = int(digits[1])
         title = read.text(row.get("priority_title"))
@@ -458,15 +463,14 @@ class PlanImport:
             spec.extra["priority"] = priority_spec
             title = read.text(row.get("title"))
             ref = read.text(row.get("ref"))
-            if priority_spec is None and not (ref and ref in self.actions):
+            if priority_spec is None and row.priority_unreadable:
+                spec.rejected = True
+            elif priority_spec is None and not (ref and ref in self.actions):
                 self.problem(
                     row,
                     "priority_number" if "priority_number" in row.headers else "priority_title",
                     "Say which priority the action belongs to (its number or title)",
                 )
-                spec.rejected = True
-            if not title and row.has("title"):
-                self.problem(row, "title", "Give the action's title")
                 spec.rejected = True
             existing = None
             if ref:
@@ -648,7 +652,9 @@ class PlanImport:
             existing = self.indicators.get(code) if code else self.indicators_by_name.get(name.casefold())
             if existing is not None:
                 code = existing.code
-            if priority_spec is None and existing is None:
+            if priority_spec is None and existing is None and row.priority_unreadable:
+                spec.rejected = True
+            elif priority_spec is None and existing is None:
                 self.problem(
                     row,
                     "priority_number" if "priority_number" in row.headers else "priority_title",
@@ -823,6 +829,8 @@ class PlanImport:
     def _validate(self):
         """The models' own rules (lengths, choices, constraints) on every record, as problems by row."""
         for spec in [*self.priority_specs, *self.action_specs, *self.indicator_specs]:
+            if spec.record != "Priority" and spec.row.has_problem:
+                spec.rejected = True
             if spec.rejected:
                 continue
             obj = self._model_for(spec)
