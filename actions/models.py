@@ -447,7 +447,11 @@ class Action(TimeStampedModel, VersionedModel):
     def derived_status(self):
         """(status, completed_on, last_update_on) from the latest progress update: the one rule for an
         action's current status. The latest update is by the update's date, then when it was recorded."""
-        latest = self.updates.order_by("-date", "-created", "-pk").first()
+        return self.status_given_by(self.updates.order_by("-date", "-created", "-pk").first())
+
+    @staticmethod
+    def status_given_by(latest):
+        """(status, completed_on, last_update_on) that an action whose latest update is `latest` has."""
         if latest is None:
             return (Status.NOT_STARTED, None, None)
         return (latest.status, latest.date if latest.status == Status.COMPLETE else None, latest.date)

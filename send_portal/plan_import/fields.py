@@ -267,11 +267,14 @@ def mapping_for(sheet, overrides=None):
     chosen = {**overrides.get("*", {}), **overrides.get(sheet.name, {})}
     columns = {}
     for index, header in enumerate(sheet.headers):
-        if not header:
-            continue
-        key = chosen[header] if header in chosen else guess_field(header)
-        columns[index] = key if key in BY_KEY else None
-    return columns
+        if header and header in chosen:
+            columns[index] = chosen[header] if chosen[header] in BY_KEY else None
+    for index, header in enumerate(sheet.headers):
+        if header and header not in chosen:
+            key = guess_field(header)
+            # A second column that looks like a field already taken is kept as notes, not guessed twice.
+            columns[index] = key if key not in columns.values() else None
+    return dict(sorted(columns.items()))
 
 
 def read_mapping(text):

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
 from actions.models import (
     TBC_DATE,
@@ -28,6 +29,7 @@ from actions.models import (
     ProgressUpdate,
     Status,
     date_in_words,
+    natural_sort_key,
 )
 from indicators.models import Direction, Frequency, Indicator, Provenance, Unit
 from send_portal.models import Organisation, User
@@ -835,8 +837,15 @@ class PlanImport:
                 continue
             obj = self._model_for(spec)
             exclude = [f.name for f in obj._meta.concrete_fields if not f.editable or f.many_to_one]
+            if spec.existing is not None and not self._differences(spec):
+                continue  # unchanged: as valid as it is in the database
+            # Each constraint costs a query; one on an empty nullable field ("none, or after the start")
+            # holds, so those fields are left out (the database still enforces every constraint on write).
+            exclude += [
+                f.name for f in obj._meta.concrete_fields if f.null and getattr(obj, f.attname) is None
+            ]
             try:
-                obj.full_clean(exclude=exclude, validate_unique=False)
+                self._full_clean(obj, exclude)
             except ValidationError as error:
                 for name, messages in error.message_dict.items():
                     key = self.FIELD_KEYS.get(name, "")
@@ -849,6 +858,37 @@ class PlanImport:
                             spec.row, key if key in spec.row.headers or key in BY_KEY else "", message
                         )
                 spec.rejected = True
+
+    def _full_clean(self, obj, exclude):
+        """full_clean() without the unique checks (the import matches records itself), checking each
+        distinct combination of the constrained fields' values once: every constraint check is a query, and
+        a plan repeats its dates."""
+        errors = {}
+        try:
+            obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        model = type(obj)
+        names = sorted(
+            {
+                name
+                for c in model._meta.constraints
+                if hasattr(c, "condition")
+                for name in c.condition.referenced_base_fields
+            }
+        )
+        key = (model, tuple(sorted(set(exclude) & set(names))), tuple(getattr(obj, name) for name in names))
+        cache = self.__dict__.setdefault("_constraint_results", {})
+        if key not in cache:
+            try:
+                obj.validate_constraints(exclude=exclude)
+                cache[key] = {}
+            except ValidationError as error:
+                cache[key] = error.update_error_dict({})
+        for name, messages in cache[key].items():
+            errors.setdefault(name, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
 
     def _describe(self):
         for spec in [*self.priority_specs, *self.action_specs, *self.indicator_specs]:
@@ -937,23 +977,41 @@ class PlanImport:
                 spec.saved = priority
             else:
                 spec.saved = spec.existing
+        added = []  # new actions are written in bulk: a 500-action plan in a few queries
         for spec in self.action_specs:
             if spec.change.outcome not in (ADD, CHANGE):
                 continue
             action = self._model_for(spec)
             if spec.extra["priority"] is not None:
                 action.priority = spec.extra["priority"].saved
-            if spec.existing is not None:
-                action.version = spec.existing.version + 1
+            update = None
+            if "update" in spec.extra:
+                update = ProgressUpdate(action=action, author=user, **spec.extra["update"])
+            if spec.change.outcome == ADD:
+                action.ref_sort = natural_sort_key(
+                    action.ref
+                )  # what Action.save() sets; bulk_create skips it
+                action.status, action.completed_on, action.last_update_on = Action.status_given_by(update)
+                added.append((spec, action, update))
+                continue
+            action.version = spec.existing.version + 1
             self._save(action, user)
             if "partners" in spec.extra:
                 action.partners.set(
                     [self._organisation(name, organisation) for name, organisation in spec.extra["partners"]]
                 )
-            if "update" in spec.extra:
-                ProgressUpdate.objects.create(action=action, author=user, **spec.extra["update"])
+            if update is not None:
+                update.save()
                 action._history_user = user
                 action.refresh_status()
+        bulk_create_with_history([action for _, action, _ in added], Action, default_user=user)
+        ProgressUpdate.objects.bulk_create([update for _, _, update in added if update is not None])
+        Partner = Action.partners.through
+        Partner.objects.bulk_create(
+            Partner(action_id=action.pk, organisation_id=self._organisation(name, organisation).pk)
+            for spec, action, _ in added
+            for name, organisation in spec.extra.get("partners", [])
+        )
         for spec in self.indicator_specs:
             if spec.change.outcome not in (ADD, CHANGE):
                 continue
