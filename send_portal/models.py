@@ -147,3 +147,29 @@ class User(AbstractUser):
     def display_name(self):
         """The person's name, or their job title when no name is recorded (demo people are roles)."""
         return self.get_full_name() or self.job_title or self.username
+
+
+class ImportColumn(models.Model):
+    """A plan column's header and the field it was mapped to when a plan was last imported, so the next
+    import of a file with that header starts from the same choice. An empty field keeps it as notes."""
+
+    header = models.CharField(max_length=200, unique=True)
+    field = models.CharField(max_length=40, blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["header"]
+
+    def __str__(self):
+        return f"{self.header} -> {self.field or 'notes'}"
+
+    @classmethod
+    def remembered(cls):
+        """{header: field key or None} of every remembered choice (one query)."""
+        return {column.header: column.field or None for column in cls.objects.all()}
+
+    @classmethod
+    def remember(cls, choices):
+        """Keep {header: field key or None} for the next import."""
+        for header, key in choices.items():
+            cls.objects.update_or_create(header=header[:200], defaults={"field": key or ""})

@@ -37,5 +37,6 @@ urlpatterns = [
     path("", include("actions.urls")),
     path("", include("indicators.urls")),
     path("", include("governance.urls")),
+    path("", include("send_portal.plan_import.urls")),
 ]
 handler500 = "send_portal.views.server_error"

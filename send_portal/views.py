@@ -9,6 +9,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.csrf import requires_csrf_token
 
 from actions.models import TAG_COLOURS, Priority, ProgressUpdate, Status
@@ -52,6 +53,9 @@ def dashboard(request):
             "indicator_totals": overview(digests, shown=0),  # no query: the rows come with the digests
             "updates": updates,
             "next_board_meeting": Meeting.objects.visible_to(request.user).next_board_meeting(),
+            "import_url": reverse("plan_import:upload")
+            if request.user.has_perm("send_portal.import_plan")
+            else None,
         },
     )
 

@@ -74,6 +74,23 @@ class RecordChange:
     row: int | None = None
     fields: list = field(default_factory=list)
 
+    @property
+    def existing(self):
+        """Whether the record is already in the portal (its fields then read 'old → new')."""
+        return self.outcome in (CHANGE, UNCHANGED)
+
+    @property
+    def label(self):
+        return OUTCOME_LABELS[self.outcome]
+
+    @property
+    def tag_colour(self):
+        return OUTCOME_COLOURS[self.outcome]
+
+
+OUTCOME_LABELS = {ADD: "Add", CHANGE: "Change", UNCHANGED: "Unchanged", REJECTED: "Rejected"}
+OUTCOME_COLOURS = {ADD: "green", CHANGE: "blue", UNCHANGED: "grey", REJECTED: "red"}  # govuk-tag--<colour>
+
 
 @dataclass
 class Preview:
