@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as clock
 
-from django.conf import settings
 from django.db.models import OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -34,6 +33,7 @@ from indicators.charts import TRAJECTORY, cached_chart_svg, svg_data_uri
 from indicators.digests import SHOWN, overview, plan_digests
 from indicators.models import Indicator, Measurement, Provenance
 from indicators.status import IndicatorStatus
+from send_portal.models import Partnership
 
 
 # --- What changed since the last meeting ---------------------------------------------------------------
@@ -362,7 +362,8 @@ def board_pack_context(meeting, *, generated_by=None, generated_at=None, today=N
         "indicators": indicators,  # in full: the PACK_INDICATORS_IN_FULL to look at first, plan order
         "indicator_overview": indicator_overview,  # counts over every indicator
         "where_to_look": indicator_overview.where_to_look,  # SummaryRows
-        "partnership_name": settings.PARTNERSHIP_NAME,
+        "partnership": Partnership.current(),
+        "partnership_name": Partnership.current().name,
         "is_demonstration": bool(plan and plan.is_demonstration),
         "changes": plan_changes(meeting, today),
         "matters_arising": MeetingAction.objects.carried_to(meeting),

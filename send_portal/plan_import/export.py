@@ -5,8 +5,11 @@ import io
 
 from actions.models import Action, Priority, ProgressUpdate
 from indicators.models import Indicator
+from send_portal.models import Partnership
 from send_portal.plan_import.fields import SHEETS
 from send_portal.plan_import.values import date_cell
+
+PARTNERSHIP_SHEET = "Partnership"
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -70,6 +73,23 @@ def _indicator_row(indicator):
     }
 
 
+def partnership_rows():
+    """(setting, value) rows of the Partnership sheet, or none before a partnership is saved."""
+    partnership = Partnership.objects.order_by("pk").first()
+    if partnership is None:
+        return []
+    return [
+        ("Setting", "Value"),
+        ("Partnership name", partnership.name),
+        ("Partners", "; ".join(sorted(o.name for o in partnership.partners.all()))),
+        ("What the plan is called", partnership.plan_called),
+        ("What a priority is called", partnership.priority_called),
+        ("Kinds of priority", "; ".join(partnership.kinds)),
+        ("Board name", partnership.board_name),
+        ("Delivery group name", partnership.delivery_group_name),
+    ]
+
+
 def plan_rows():
     """{sheet name: [row dicts by field key]} for the whole plan (five queries whatever its size)."""
     latest = {}
@@ -81,6 +101,7 @@ def plan_rows():
         .order_by("ref_sort", "pk")
     )
     return {
+        PARTNERSHIP_SHEET: partnership_rows(),
         "Priorities": [_priority_row(p) for p in Priority.objects.select_related("lead").order_by("number")],
         "Actions": [_action_row(a, latest.get(a.pk)) for a in actions],
         "Indicators": [
@@ -92,7 +113,18 @@ def plan_rows():
 
 def template_rows():
     """One example row per sheet."""
-    return {name: [{field.key: field.example for field in fields}] for name, fields in SHEETS.items()}
+    rows = {name: [{field.key: field.example for field in fields}] for name, fields in SHEETS.items()}
+    rows[PARTNERSHIP_SHEET] = [
+        ("Setting", "Value"),
+        ("Partnership name", "Example SEND Partnership"),
+        ("Partners", "Example County Council; NHS Example Integrated Care Board"),
+        ("What the plan is called", "Priority Action Plan"),
+        ("What a priority is called", "priority"),
+        ("Kinds of priority", "Area for priority action; Area for improvement"),
+        ("Board name", "Improvement Board"),
+        ("Delivery group name", "Operations Group"),
+    ]
+    return rows
 
 
 def workbook_bytes(rows):
@@ -103,6 +135,14 @@ def workbook_bytes(rows):
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
+    if rows.get(PARTNERSHIP_SHEET):
+        sheet = workbook.create_sheet(PARTNERSHIP_SHEET)
+        for setting, value in rows[PARTNERSHIP_SHEET]:
+            cells = [WriteOnlyCell(sheet, value=setting), WriteOnlyCell(sheet, value=value or None)]
+            for cell in cells:
+                if cell.value:
+                    cell.data_type = "s"
+            sheet.append(cells)
     for name, fields in SHEETS.items():
         sheet = workbook.create_sheet(name)
         header = []

@@ -32,13 +32,29 @@ from actions.models import (
     natural_sort_key,
 )
 from indicators.models import Direction, Frequency, Indicator, Provenance, Unit
-from send_portal.models import Organisation, User
+from send_portal.models import Organisation, Partnership, User
 from send_portal.plan_import import values as read
 from send_portal.plan_import.fields import BY_KEY, RECORD_FIELDS, mapping_for
 
 ADD, CHANGE, UNCHANGED, REJECTED = "add", "change", "unchanged", "rejected"
 OUTCOMES = [ADD, CHANGE, UNCHANGED, REJECTED]
-RECORDS = ["Priority", "Action", "Indicator"]
+RECORDS = ["Partnership", "Priority", "Action", "Indicator"]
+PARTNERSHIP_SHEET = "Partnership"  # a sheet of (setting, value) rows: the partnership's name and words
+PARTNERSHIP_SETTINGS = {  # the setting's words in the sheet -> Partnership field ("partners": organisations)
+    "partnership name": "name",
+    "partnership": "name",
+    "name": "name",
+    "partners": "partners",
+    "partner organisations": "partners",
+    "what the plan is called": "plan_called",
+    "what a priority is called": "priority_called",
+    "kinds of priority": "priority_kinds",
+    "priority kinds": "priority_kinds",
+    "the board's name": "board_name",
+    "board name": "board_name",
+    "the delivery group's name": "delivery_group_name",
+    "delivery group name": "delivery_group_name",
+}
 
 
 class ImportRefused(Exception):
@@ -217,6 +233,7 @@ class PlanImport:
         self._collect_indicators(rows["indicator"])
         self._validate()
         self._describe()
+        self._describe_partnership()
         return self.result
 
     def confirm(self, user):
@@ -277,6 +294,9 @@ class PlanImport:
         priority), 'priority' rows and 'indicator' rows."""
         rows = {"priority": [], "action": [], "indicator": []}
         for sheet in self.sheets:
+            if sheet.name.strip().casefold() == PARTNERSHIP_SHEET.casefold():
+                self._read_partnership(sheet)
+                continue
             columns = mapping_for(sheet, self.mapping)
             keys = {key for key in columns.values() if key}
             if keys & {f.key for f in RECORD_FIELDS["indicator"]} - {"indicator_notes"}:
@@ -320,6 +340,81 @@ class PlanImport:
                         notes.append(f"{sheet.headers[index]}: {read.text(cell)}")
                 rows[kind].append(Row(sheet.name, number, values, headers, notes, kind))
         return rows
+
+    def _read_partnership(self, sheet):
+        """The Partnership sheet: one (setting, value) a row, its first row included."""
+        pairs = [(sheet.header_row, sheet.headers)] + [
+            (n, [read.text(c) for c in cells]) for n, cells in sheet.rows
+        ]
+        values = {}
+        for number, cells in pairs:
+            setting = read.text(cells[0]) if cells else ""
+            value = read.text(cells[1]) if len(cells) > 1 else ""
+            if not setting or setting.casefold() in ("setting", "field"):
+                continue
+            name = PARTNERSHIP_SETTINGS.get(setting.casefold().rstrip(":"))
+            if name is None:
+                self.result.warnings.append(
+                    Note(sheet.name, number, setting, "Not a partnership setting: ignored")
+                )
+                continue
+            if name == "priority_kinds":
+                value = "\n".join(read.listed(value))
+            values[name] = value
+        if "name" in values and not values["name"]:
+            self.result.problems.append(
+                Note(sheet.name, None, "Partnership name", "Give the partnership's name")
+            )
+            return
+        self.partnership_values = values
+        self.partnership_sheet = sheet
+
+    def _describe_partnership(self):
+        values = getattr(self, "partnership_values", None)
+        if values is None:
+            return
+        current = Partnership.objects.order_by("pk").first()
+        fields = []
+        for name, value in values.items():
+            if name == "partners":
+                old = "; ".join(sorted(o.name for o in current.partners.all())) if current else ""
+                new = "; ".join(sorted(p for p in re.split(r"\s*(?:;|\n)\s*", value) if p))
+                values[name] = new
+            else:
+                old, new = (getattr(current, name) if current else ""), value
+            if old != new:
+                fields.append((str(Partnership._meta.get_field(name).verbose_name).capitalize(), old, new))
+        if current is None and "name" not in values:
+            self.result.problems.append(
+                Note(self.partnership_sheet.name, None, "Partnership name", "Give the partnership's name")
+            )
+            return
+        outcome = ADD if current is None else (CHANGE if fields else UNCHANGED)
+        self.partnership_existing = current
+        self.partnership_change = RecordChange(
+            "Partnership",
+            values.get("name") or current.name,
+            outcome,
+            self.partnership_sheet.name,
+            self.partnership_sheet.header_row,
+            fields,
+        )
+        self.result.changes.insert(0, self.partnership_change)
+
+    def _write_partnership(self, user):
+        change = getattr(self, "partnership_change", None)
+        if change is None or change.outcome == UNCHANGED:
+            return
+        partnership = self.partnership_existing or Partnership()
+        for name, value in self.partnership_values.items():
+            if name != "partners":
+                setattr(partnership, name, value)
+        partnership.save()
+        if "partners" in self.partnership_values:
+            names = [p for p in self.partnership_values["partners"].split("; ") if p]
+            partnership.partners.set(
+                [self._organisation(name, self.organisations.get(name.casefold())) for name in names]
+            )
 
     def _read(self, row, key, reader, **kwargs):
         """A cell through one of the readers in values.py; a problem (and None) when it cannot be read."""
@@ -987,6 +1082,7 @@ class PlanImport:
         obj.save()
 
     def _write(self, user):
+        self._write_partnership(user)
         for spec in self.priority_specs:
             if spec.change.outcome in (ADD, CHANGE):
                 priority = self._model_for(spec)

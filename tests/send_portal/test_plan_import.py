@@ -269,12 +269,13 @@ def test_the_demo_plan_exported_and_imported_as_an_update_changes_nothing(demo_p
 
 def test_the_blank_template_maps_every_column_and_imports_its_example_rows(db):
     sheets = read_plan_file(blank_template(), "template.xlsx")
-    assert [sheet.name for sheet in sheets] == list(SHEETS)
-    for sheet in sheets:
+    assert [sheet.name for sheet in sheets] == ["Partnership", *SHEETS]
+    for sheet in sheets[1:]:
         assert None not in mapping_for(sheet).values(), sheet.name
     _, preview = preview_of(blank_template())
     assert preview.problems == []
     assert {(c.record, c.outcome) for c in preview.changes} == {
+        ("Partnership", ADD),
         ("Priority", ADD),
         ("Action", ADD),
         ("Indicator", ADD),
