@@ -3,6 +3,7 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
+from django.utils.html import escape
 
 from send_portal.plan_import.fields import FIELDS
 from send_portal.plan_import.files import MAX_FILE_BYTES, FileRefused, read_plan_file
@@ -65,18 +66,20 @@ class ColumnMappingForm(forms.Form):
                     str(cells[c]) for _, cells in sheet.rows[:3] if c < len(cells) and cells[c] is not None
                 ]
                 self.fields[name] = forms.ChoiceField(
-                    label=header,
+                    label=escape(header),  # crispy-forms-gds prints labels, hints and legends |safe
                     choices=FIELD_CHOICES,
                     required=False,
                     initial=initial_choices.get((s, c)) or NOTES,
-                    help_text=("For example: " + "; ".join(sample[:60] for sample in samples))
+                    help_text=escape("For example: " + "; ".join(sample[:60] for sample in samples))
                     if samples
                     else "Empty",
                 )
                 names.append(Field.select(name, label_size=Size.SMALL))
             fieldsets.append(
                 Fieldset(
-                    *names, legend=f"Sheet '{sheet.name}' ({len(sheet.rows)} rows)", legend_size=Size.MEDIUM
+                    *names,
+                    legend=escape(f"Sheet '{sheet.name}' ({len(sheet.rows)} rows)"),
+                    legend_size=Size.MEDIUM,
                 )
             )
         self.helper = FormHelper()
