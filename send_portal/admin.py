@@ -4,10 +4,16 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count
+from django.utils.functional import lazy
 
 from send_portal.models import Organisation, Partnership, User, VersionedModel
 
-admin.site.site_header = f"{settings.SERVICE_NAME} administration"  # the partnership's name is data
+
+def _site_header():
+    return f"{settings.SERVICE_NAME} administration: {Partnership.current().name}"
+
+
+admin.site.site_header = lazy(_site_header, str)()  # the partnership's name is data: read when shown
 admin.site.site_title = f"{settings.SERVICE_NAME} administration"
 admin.site.index_title = "Plan, people and governance records"
 

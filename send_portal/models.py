@@ -178,6 +178,7 @@ class ImportColumn(models.Model):
 
 
 PARTNERSHIP_CACHE_KEY = "send_portal.partnership"
+PARTNERSHIP_CACHE_SECONDS = 3600
 
 
 class Partnership(models.Model):
@@ -217,12 +218,20 @@ class Partnership(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        cache.delete(PARTNERSHIP_CACHE_KEY)
+        type(self)._cache_current()
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        cache.delete(PARTNERSHIP_CACHE_KEY)
+        type(self)._cache_current()
         return result
+
+    @classmethod
+    def _cache_current(cls):
+        """Keep the current partnership (or the default before one is saved) in the cache: one query, here
+        rather than on the next page."""
+        partnership = cls.objects.order_by("pk").first() or cls(name=settings.PARTNERSHIP_NAME)
+        cache.set(PARTNERSHIP_CACHE_KEY, partnership, PARTNERSHIP_CACHE_SECONDS)
+        return partnership
 
     @classmethod
     def current(cls):
@@ -230,8 +239,7 @@ class Partnership(models.Model):
         an unsaved one named from PARTNERSHIP_NAME before any is set."""
         partnership = cache.get(PARTNERSHIP_CACHE_KEY)
         if partnership is None:
-            partnership = cls.objects.order_by("pk").first() or cls(name=settings.PARTNERSHIP_NAME)
-            cache.set(PARTNERSHIP_CACHE_KEY, partnership, 3600)
+            partnership = cls._cache_current()
         return partnership
 
     @property

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from actions.models import Action, Status
 from governance.models import BoardPack, Escalation
+from send_portal.models import Partnership
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
@@ -88,6 +89,7 @@ MAKERS = {
     "axes.AccessLog": _access(AccessLog),
     "axes.AccessFailureLog": _access(AccessFailureLog),
     "send_portal.Organisation": OrganisationFactory,
+    "send_portal.Partnership": lambda: Partnership.objects.create(name="Devon SEND Partnership"),
     "send_portal.User": lambda: UserFactory(organisation=OrganisationFactory(), job_title="Head of SEND"),
     "actions.Plan": PlanFactory,
     "actions.Priority": _priority,
@@ -143,6 +145,7 @@ def test_every_portal_model_is_registered():
     portal = {model._meta.label for model in REGISTERED if model._meta.app_label in PORTAL_APPS}
     assert portal == {
         "send_portal.Organisation",
+        "send_portal.Partnership",
         "send_portal.User",
         "actions.Plan",
         "actions.Priority",
