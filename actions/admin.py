@@ -203,6 +203,7 @@ class ProgressUpdateAdminForm(forms.ModelForm):
             "author_role",
             "narrative",
             "mitigation",
+            "overdue_reason",
             "evidence_link",
             "evidence_file",
             "next_steps",
@@ -217,8 +218,14 @@ class ProgressUpdateAdminForm(forms.ModelForm):
         cleaned = super().clean()
         has_evidence = bool(cleaned.get("evidence_link") or cleaned.get("evidence_file"))
         for field, message in missing_update_details(
-            cleaned.get("status"), cleaned.get("mitigation"), has_evidence
+            cleaned.get("status"),
+            cleaned.get("mitigation"),
+            has_evidence,
+            action=cleaned.get("action"),
+            overdue_reason=cleaned.get("overdue_reason", ""),
         ).items():
+            if field == "overdue_reason":
+                message += ", or revise its due date on the action first"
             self.add_error(field, message)
         return cleaned
 
@@ -250,7 +257,7 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return super().get_fields(request, obj)
-        return ["action", "date", "status", "author_name", "narrative", "mitigation"] + [
+        return ["action", "date", "status", "author_name", "narrative", "mitigation", "overdue_reason"] + [
             "evidence_link",
             "evidence_file",
             "evidence_name",
@@ -281,6 +288,7 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
             date=obj.date,
             author_role=obj.author_role,
             mitigation=obj.mitigation,
+            overdue_reason=obj.overdue_reason,
             evidence_link=obj.evidence_link,
             evidence_file=obj.evidence_file,
             evidence_name=upload.name if upload else "",

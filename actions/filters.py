@@ -15,7 +15,7 @@ class ActionFilterSet(django_filters.FilterSet):
         label="Search", method="search", help_text="Reference, title or description"
     )
     priority = django_filters.ModelChoiceFilter(
-        queryset=Priority.objects.all(), to_field_name="number", empty_label="Any priority"
+        queryset=Priority.objects.in_number_order(), to_field_name="number", empty_label="Any priority"
     )
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, widget=forms.CheckboxSelectMultiple)
     lead = django_filters.ModelChoiceFilter(
@@ -23,6 +23,15 @@ class ActionFilterSet(django_filters.FilterSet):
         queryset=User.objects.filter(pk__in=Action.objects.values("lead")).order_by("username"),
         label="Lead (portal user)",
         empty_label="Anyone",
+    )
+    person = django_filters.ModelChoiceFilter(
+        # Whose actions they are: the action's lead or its priority's lead (ActionQuerySet.mine).
+        queryset=User.objects.filter(
+            Q(pk__in=Action.objects.values("lead")) | Q(pk__in=Priority.objects.values("lead"))
+        ).order_by("username"),
+        label="Lead or workstream lead",
+        empty_label="Anyone",
+        method="filter_person",
     )
     lead_organisation = django_filters.ChoiceFilter(
         choices=LeadOrganisation.choices, label="Lead organisation", empty_label="Any organisation"
@@ -37,16 +46,35 @@ class ActionFilterSet(django_filters.FilterSet):
         max_value=3650,
         help_text="For example 30 for 'no recent update'",
     )
+    updated_since = django_filters.DateFilter(
+        field_name="last_update_on",
+        lookup_expr="gte",
+        label="Updated on or after",
+        help_text="For example 2026-12-01",
+    )
 
     class Meta:
         model = Action
-        fields = ["q", "priority", "status", "lead", "lead_organisation", "overdue", "not_updated_for"]
+        fields = [
+            "q",
+            "priority",
+            "status",
+            "lead",
+            "person",
+            "lead_organisation",
+            "overdue",
+            "not_updated_for",
+            "updated_since",
+        ]
         form = FilterForm
 
     def search(self, queryset, name, value):
         return queryset.filter(
             Q(ref__icontains=value) | Q(title__icontains=value) | Q(description__icontains=value)
         )
+
+    def filter_person(self, queryset, name, value):
+        return queryset.mine(value)
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue() if value else queryset

@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from actions.signals import due_date_revised, marked_off_track
 from send_portal.models import StaleEdit, TimeStampedModel, VersionedModel
 from send_portal.rules import is_administrator, is_operations
 
@@ -51,18 +53,118 @@ RAG = {
 NEEDS_MITIGATION = {Status.AT_RISK, Status.OFF_TRACK}
 
 
-def missing_update_details(status, mitigation, has_evidence):
+OVERDUE_REASON_MISSING = "Say why the action is still overdue"
+
+
+def missing_update_details(
+    status, mitigation, has_evidence, *, action=None, overdue_reason="", revises_due_date=False
+):
     """The one rule for what a new progress update must say beyond its narrative: {field: message}.
 
-    At risk or off track needs what is being done about it; complete needs evidence. (Applied to
-    updates people post; updates imported from an old plan file are taken as they were.)
+    At risk or off track needs what is being done about it; complete needs evidence; an update on an
+    overdue `action` that leaves it open needs the reason it is still overdue, unless it revises the due
+    date (Action.needs_overdue_explanation). (Applied to updates people post, in the portal's form and
+    the admin's; updates imported from an old plan file are taken as they were.)
     """
     errors = {}
     if status in NEEDS_MITIGATION and not (mitigation or "").strip():
         errors["mitigation"] = "Say what is being done about the action being at risk or off track"
     if status == Status.COMPLETE and not has_evidence:
         errors["evidence_link"] = "Add a link to evidence or upload a file that shows the action is complete"
+    if (
+        action is not None
+        and action.needs_overdue_explanation(status)
+        and not revises_due_date
+        and not (overdue_reason or "").strip()
+    ):
+        errors["overdue_reason"] = OVERDUE_REASON_MISSING
     return errors
+
+
+def _short_date(day, today):
+    """'3 Nov' this year, '3 Nov 2025' in another."""
+    return f"{day:%-d %b}" if day.year == today.year else f"{day:%-d %b %Y}"
+
+
+def _days(n):
+    return f"{n} day{'' if n == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class ActionReading:
+    """An action's status read as one sentence: the lead's declared status (with when it was declared) and
+    the schedule facts beside it, e.g. "On track (declared 3 Nov) · due 30 Sep, 62 days overdue · no
+    update for 41 days". `status` is shown as a tag; `text` is the whole sentence in words."""
+
+    status: Status
+    declared: str  # "declared 3 Nov", or "no update yet"
+    schedule: tuple  # e.g. ("due 30 Sep, 62 days overdue", "no update for 41 days")
+    overdue: bool
+    stale: bool
+
+    @property
+    def details(self):
+        """Everything after the status word: "(declared 3 Nov) · due 30 Sep, 62 days overdue"."""
+        return "".join([f"({self.declared})", *(f" · {part}" for part in self.schedule)])
+
+    @property
+    def text(self):
+        return f"{self.status.label} {self.details}"
+
+    @property
+    def contradicts(self):
+        """The declared status says all is well while the schedule says otherwise."""
+        return self.status == Status.ON_TRACK and (self.overdue or self.stale)
+
+    def __str__(self):
+        return self.text
+
+
+def read_status(
+    *,
+    status,
+    declared_on,
+    due_date,
+    revised_from=None,
+    completed_on=None,
+    since=None,
+    today=None,
+    stale_after=STALE_AFTER_DAYS,
+):
+    """The one reading of an action's status, from its facts (no database): the declared `status` and
+    the date of the update that declared it (`declared_on`, None when never updated), the current
+    `due_date` (and the original it was `revised_from`), `completed_on`, and `since`, the date its
+    "no recent update" clock started (the last update, else the start date). Overdue and stale follow
+    the rules of overdue_condition and stale_condition."""
+    today = today or timezone.localdate()
+    status = Status(status)
+    declared = f"declared {_short_date(declared_on, today)}" if declared_on else "no update yet"
+    due = f"due {_short_date(due_date, today)}"
+    if revised_from and revised_from != due_date:
+        due += f" (revised from {_short_date(revised_from, today)})"
+    schedule = []
+    overdue = stale = False
+    if status == Status.COMPLETE:
+        done = completed_on or declared_on
+        late = (done - due_date).days if done else 0
+        schedule.append(f"was {due}" + (f", completed {_days(late)} late" if late > 0 else ""))
+    else:
+        overdue = due_date < today
+        if overdue:
+            schedule.append(f"{due}, {_days((today - due_date).days)} overdue")
+        elif due_date == today:
+            schedule.append(f"{due} (today)")
+        else:
+            schedule.append(due)
+        quiet = (today - since).days if since else None
+        stale = quiet is not None and quiet > stale_after
+        if stale:
+            schedule.append(
+                f"no update for {_days(quiet)}"
+                if declared_on
+                else f"no update in the {_days(quiet)} since it started"
+            )
+    return ActionReading(status, declared, tuple(schedule), overdue, stale)
 
 
 class PriorityKind(models.TextChoices):
@@ -118,6 +220,15 @@ class Plan(TimeStampedModel):
         default=False,
         help_text="Shows a 'demonstration data' banner on every page: the plan holds invented values.",
     )
+    # Set by `manage.py load_plan`: what it last loaded (the file, how far its dates were moved and the
+    # demo password, hashed), so running it again on the same file can be skipped; and that move.
+    loaded_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    dates_moved_months = models.PositiveSmallIntegerField(
+        "dates moved by (months)",
+        default=0,
+        editable=False,
+        help_text="The demo plan's dates are moved on by whole months when loaded, so that its story is today.",
+    )
 
     history = HistoricalRecords()
 
@@ -141,8 +252,15 @@ class PriorityQuerySet(models.QuerySet):
     def led_by(self, user):
         return self.filter(lead=user)
 
+    def in_number_order(self):
+        """Priorities in the plan's number order. Say it whenever the query aggregates: Django leaves
+        Meta.ordering out of a GROUP BY query, and the rows then come back in whatever order the database
+        reads them (on PostgreSQL, a priority saved last comes last)."""
+        return self.order_by("number")
+
     def with_action_counts(self, today=None):
-        """Annotate each priority with its actions by status, `overdue`, `stale` and `total` (one query)."""
+        """Annotate each priority with its actions by status, `overdue`, `stale`, `attention` (at risk, off
+        track or overdue) and `total` (one query), in number order."""
         counts = {
             f"count_{status.value}": models.Count("actions", filter=Q(actions__status=status))
             for status in Status
@@ -151,8 +269,13 @@ class PriorityQuerySet(models.QuerySet):
             total=models.Count("actions"),
             overdue=models.Count("actions", filter=overdue_condition(today, prefix="actions__")),
             stale=models.Count("actions", filter=stale_condition(today, prefix="actions__")),
+            # at risk, off track or overdue: the actions needing_attention() lists
+            attention=models.Count(
+                "actions",
+                filter=Q(actions__status__in=NEEDS_MITIGATION) | overdue_condition(today, prefix="actions__"),
+            ),
             **counts,
-        )
+        ).in_number_order()
 
 
 class Priority(TimeStampedModel):
@@ -271,6 +394,11 @@ class ActionQuerySet(models.QuerySet):
             .filter(current_due__gte=today, current_due__lte=today + timedelta(days=days))
         )
 
+    def due_after(self, days, today=None):
+        """Open actions due more than `days` days from today: neither overdue nor due_within(days)."""
+        today = today or timezone.localdate()
+        return self.open().with_current_due_date().filter(current_due__gt=today + timedelta(days=days))
+
     def visible_to(self, user):
         """Every signed-in role may read every action."""
         return self if user.is_authenticated else self.none()
@@ -286,6 +414,22 @@ class ActionQuerySet(models.QuerySet):
     def mine(self, user):
         """The user's own actions and their priorities' actions (the 'My actions' page)."""
         return self.filter(Q(priority__lead=user) | Q(lead=user))
+
+    def by_urgency(self, days, today=None):
+        """The actions in four parts, each action in exactly one: (slug, heading, queryset) for those
+        overdue, due within `days` days, due later, and complete (the 'My actions' page)."""
+        today = today or timezone.localdate()
+        soonest_first = ("current_due", "ref_sort", "pk")
+        return [
+            ("overdue", "Overdue", self.overdue(today).with_current_due_date().order_by(*soonest_first)),
+            (
+                "due-soon",
+                f"Due in the next {days} days",
+                self.due_within(days, today).order_by(*soonest_first),
+            ),
+            ("due-later", "Due later", self.due_after(days, today)),
+            ("complete", "Complete", self.filter(status=Status.COMPLETE)),
+        ]
 
     def for_table(self):
         return self.select_related("priority", "lead").with_current_due_date().order_by("ref_sort", "pk")
@@ -421,6 +565,13 @@ class Action(TimeStampedModel, VersionedModel):
         since = self.days_since_update(today)
         return self.status != Status.COMPLETE and since is not None and since > days
 
+    def needs_overdue_explanation(self, status, today=None):
+        """The one rule for an update on an overdue action: unless it marks the action complete, it must
+        say why the action is still overdue (ProgressUpdate.overdue_reason, which the Operations Group
+        reads on the action's page) or, from someone who may revise dates, move the due date. So nobody
+        declares an overdue action 'On track' and leaves its date unexplained."""
+        return status != Status.COMPLETE and self.is_overdue(today)
+
     def flags(self, today=None):
         """The derived flags shown beside the status, e.g. ['Overdue', 'No recent update']."""
         flags = []
@@ -429,6 +580,18 @@ class Action(TimeStampedModel, VersionedModel):
         if self.is_stale(today):
             flags.append("No recent update")
         return flags
+
+    def reading(self, today=None):
+        """ActionReading: the declared status and the schedule facts as one sentence (read_status)."""
+        return read_status(
+            status=self.status,
+            declared_on=self.last_update_on,
+            due_date=self.current_due_date,
+            revised_from=self.due_date if self.is_revised else None,
+            completed_on=self.completed_on,
+            since=self.last_update_on or self.start_date,
+            today=today,
+        )
 
     @property
     def lead_name(self):
@@ -464,8 +627,20 @@ class Action(TimeStampedModel, VersionedModel):
         self.status, self.completed_on, self.last_update_on = derived
         self.save(update_fields=["status", "completed_on", "last_update_on", "updated"])
 
-    def record_update(self, *, author, status, narrative, date=None, expected_version=None, **details):
-        """Add a dated progress update and move the action to its new status, in one transaction.
+    def record_update(
+        self,
+        *,
+        author,
+        status,
+        narrative,
+        date=None,
+        expected_version=None,
+        revised_due_date=None,
+        revision_reason="",
+        **details,
+    ):
+        """Add a dated progress update and move the action to its new status, in one transaction; with
+        `revised_due_date` (and its `revision_reason`), revise the due date in the same step.
 
         `expected_version` is the version the form was loaded with: when someone else has changed the
         action since, StaleEdit is raised and nothing is written.
@@ -474,6 +649,10 @@ class Action(TimeStampedModel, VersionedModel):
             current = Action.objects.select_for_update().get(pk=self.pk)
             if expected_version is not None and current.version != expected_version:
                 raise StaleEdit(current)
+            fields = ["status", "completed_on", "last_update_on", "version", "updated"]
+            if revised_due_date is not None:
+                self.revised_due_date, self.revision_reason = revised_due_date, revision_reason.strip()
+                fields += ["revised_due_date", "revision_reason"]
             update = ProgressUpdate(
                 action=self,
                 author=author,
@@ -484,10 +663,43 @@ class Action(TimeStampedModel, VersionedModel):
             )
             update.full_clean()
             update.save()
+            was = current.status
             self.status, self.completed_on, self.last_update_on = self.derived_status()
             self.version = current.version + 1
-            self.save(update_fields=["status", "completed_on", "last_update_on", "version", "updated"])
+            self.save(update_fields=fields)
+            if self.status == Status.OFF_TRACK and was != Status.OFF_TRACK:
+                marked_off_track.send(sender=Action, action=self, update=update)
+            if revised_due_date is not None and current.current_due_date != self.current_due_date:
+                due_date_revised.send(
+                    sender=Action,
+                    action=self,
+                    was=current.current_due_date,
+                    now=self.current_due_date,
+                    reason=self.revision_reason,
+                )
         return update
+
+    def save_details(self, changes, *, expected_version):
+        """VersionedModel.save_details, telling other apps when the current due date moved."""
+        with transaction.atomic():
+            # As stored, not as on self: a bound ModelForm has already set the new values on its instance.
+            was = Action.objects.with_current_due_date().values_list("current_due", flat=True).get(pk=self.pk)
+            super().save_details(changes, expected_version=expected_version)
+            if self.current_due_date != was:
+                due_date_revised.send(
+                    sender=Action,
+                    action=self,
+                    was=was,
+                    now=self.current_due_date,
+                    reason=self.revision_reason,
+                )
+
+
+def leads_work(user):
+    """True when the user leads a priority or an action: the people 'My actions' is for (2 queries)."""
+    return user.is_authenticated and (
+        Priority.objects.filter(lead=user).exists() or Action.objects.filter(lead=user).exists()
+    )
 
 
 def natural_sort_key(ref):
@@ -540,6 +752,12 @@ class ProgressUpdate(models.Model):
         max_length=255, blank=True, help_text="The uploaded file's original name."
     )
     next_steps = models.TextField(blank=True)
+    overdue_reason = models.TextField(
+        "why it is still overdue",
+        blank=True,
+        help_text="Required on an update that leaves an overdue action open (Action.needs_overdue_explanation); "
+        "for the Operations Group.",
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     objects = ProgressUpdateQuerySet.as_manager()

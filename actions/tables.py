@@ -6,14 +6,16 @@ import django_tables2 as tables
 from django.utils.html import format_html
 
 from actions.models import Action, Status
-from actions.templatetags.action_tags import action_flags, status_tag
+from actions.templatetags.action_tags import action_reading
 
 
 class StatusColumn(tables.Column):
-    """The status as a GOV.UK tag with its word; exports get the word."""
+    """The status read with its schedule facts (Action.reading): the declared status as a GOV.UK tag with
+    its word, then when it was declared, the due date and how overdue, how long without an update.
+    Exports get the word; their Flags and Last update columns carry the rest."""
 
     def render(self, record):
-        return status_tag(record)
+        return action_reading(record)
 
     def value(self, record):
         return Status(record.status).label
@@ -26,10 +28,8 @@ CELLS = """
       {priority}
       <td class="govuk-table__cell">{lead}</td>
       <td class="govuk-table__cell">{organisation}</td>
-      <td class="govuk-table__cell">{status}</td>
+      <td class="govuk-table__cell portal-action-reading">{status}</td>
       <td class="govuk-table__cell portal-nowrap">{due}</td>
-      <td class="govuk-table__cell">{flags}</td>
-      <td class="govuk-table__cell portal-nowrap">{last_update}</td>
 """
 
 
@@ -43,15 +43,16 @@ class ActionTable(tables.Table):
     )
     lead = tables.Column("Lead", accessor="lead_name", order_by=("lead_role",))
     lead_organisation = tables.Column("Organisation")
-    status = StatusColumn(order_by=("status",))
+    status = StatusColumn(order_by=("status",), attrs={"td": {"class": "portal-action-reading"}})
     due = tables.Column(
         "Due",
         accessor="current_due_date",
         order_by=("current_due",),
         attrs={"td": {"class": "portal-nowrap"}},
     )
-    flags = tables.Column("Flags", empty_values=(), orderable=False)
-    last_update_on = tables.Column("Last update", attrs={"td": {"class": "portal-nowrap"}})
+    # In the exports only: on the page the status column reads them out (no table clipped at 1280 px).
+    flags = tables.Column("Flags", empty_values=(), orderable=False, visible=False)
+    last_update_on = tables.Column("Last update", visible=False)
 
     class Meta:
         model = Action
@@ -92,10 +93,8 @@ class ActionTable(tables.Table):
             priority=priority,
             lead=record.lead_name or "—",
             organisation=record.get_lead_organisation_display() or "—",
-            status=status_tag(record),
+            status=action_reading(record),
             due=self.render_due(record),
-            flags=self.render_flags(record),
-            last_update=self.render_last_update_on(record.last_update_on) if record.last_update_on else "—",
         )
 
     @cached_property
@@ -114,11 +113,5 @@ class ActionTable(tables.Table):
     def value_due(self, record):
         return record.current_due_date.isoformat()
 
-    def render_flags(self, record):
-        return action_flags(record)
-
     def value_flags(self, record):
         return "; ".join(record.flags())
-
-    def render_last_update_on(self, value):
-        return f"{value:%d %b %Y}"

@@ -58,13 +58,18 @@ def action_detail(request, ref):
         Action.objects.select_related("priority", "lead"),
         ref=ref,
     )
-    updates = action.updates.select_related("author").latest_first()
+    updates = list(action.updates.select_related("author").latest_first())
+    latest = updates[0] if updates else None
     return render(
         request,
         "actions/action_detail.html",
         {
             "action": action,
             "updates": updates,
+            # While the action is overdue, the reason its latest update gives (for the Operations Group).
+            "overdue_reason_update": latest
+            if latest and latest.overdue_reason and action.is_overdue()
+            else None,
             "can_update": request.user.has_perm("actions.add_progressupdate", action),
             "can_edit": request.user.has_perm("actions.change_action", action),
             "can_escalate": request.user.has_perm("governance.add_escalation", action),
@@ -73,49 +78,69 @@ def action_detail(request, ref):
 
 
 def my_actions(request):
-    """The signed-in person's actions and their priorities' actions: overdue, due soon, not updated."""
+    """The signed-in person's actions and their priorities' actions, as one list in parts: overdue, due
+    soon, due later, complete; each action once. 'No recent update' is a flag on the row."""
     mine = Action.objects.for_table().mine(request.user)
     today = timezone.localdate()
-    sections = [
-        ("overdue", "Overdue", mine.overdue(today)),
-        ("due-soon", f"Due in the next {DUE_SOON_DAYS} days", mine.due_within(DUE_SOON_DAYS, today)),
-        ("no-recent-update", "No update in the last 30 days", mine.stale(today)),
-        ("all", "All my actions", mine),
-    ]
     tables = []
-    for slug, heading, qs in sections:
-        table = ActionTable(qs, prefix=f"{slug}-")
+    for slug, heading, qs in mine.by_urgency(DUE_SOON_DAYS, today):
+        table = ActionTable(qs, prefix=f"{slug}-", empty_text=f"None of your actions is {heading.lower()}.")
         RequestConfig(request, paginate={"per_page": 25}).configure(table)  # ?overdue-page=2 and so on
         tables.append((slug, heading, table))
-    return render(request, "actions/my_actions.html", {"tables": tables, "total": len(tables[-1][2].rows)})
+    return render(
+        request,
+        "actions/my_actions.html",
+        {
+            "tables": tables,
+            "total": sum(len(table.rows) for _, _, table in tables),
+            "stale": mine.stale(today).count(),
+        },
+    )
 
 
 def progressupdate_add(request, ref):
-    """Post a progress update; refused with an explanation if someone else changed the action first."""
-    action = get_permitted(request.user, Action, "actions.add_progressupdate", ref=ref)
+    """Post a progress update; refused with an explanation if someone else changed the action first.
+    A refused post keeps what was typed and the evidence file attached."""
+    action = get_permitted(
+        request.user, Action, "actions.add_progressupdate", Action.objects.select_related("priority"), ref=ref
+    )
+    form_kwargs = {
+        "action": action,
+        "user": request.user,
+        "can_revise_date": request.user.has_perm("actions.change_action", action),
+    }
     initial = {"version": action.version, "status": action.status}
-    form = ProgressUpdateForm(request.POST or None, request.FILES or None, initial=initial)
+    form = ProgressUpdateForm(request.POST or None, request.FILES or None, initial=initial, **form_kwargs)
     conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            action.record_update(
-                author=request.user,
-                status=form.cleaned_data["status"],
-                narrative=form.cleaned_data["narrative"],
-                expected_version=form.cleaned_data["version"],
-                **form.update_details(),
-            )
-        except StaleEdit as stale:
-            conflict = stale.current.changes_since(form.cleaned_data["version"]) or {}
-            action = stale.current
-            form = keep_input(ProgressUpdateForm, request, action.version)
-        else:
-            messages.success(
-                request, f"Your update on {action.ref} is saved: it is now {action.get_status_display()}."
-            )
-            return redirect(action)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                action.record_update(
+                    author=request.user,
+                    status=form.cleaned_data["status"],
+                    narrative=form.cleaned_data["narrative"],
+                    expected_version=form.cleaned_data["version"],
+                    **form.update_details(),
+                )
+            except StaleEdit as stale:
+                conflict = stale.current.changes_since(form.cleaned_data["version"]) or {}
+                action = stale.current
+                form_kwargs["action"] = action
+                form = keep_input(
+                    ProgressUpdateForm, request, action.version, files=request.FILES, **form_kwargs
+                )
+            else:
+                form.forget_kept_evidence()
+                messages.success(
+                    request, f"Your update on {action.ref} is saved: it is now {action.get_status_display()}."
+                )
+                return redirect(action)
+        form.keep_evidence()
+    previous = action.updates.select_related("author").latest_first().first()
     return render(
-        request, "actions/progressupdate_form.html", {"action": action, "form": form, "conflict": conflict}
+        request,
+        "actions/progressupdate_form.html",
+        {"action": action, "form": form, "conflict": conflict, "previous": previous},
     )
 
 

@@ -61,16 +61,17 @@ from django.template.loader import render_to_string  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import include, path, reverse  # noqa: E402
+from django_tasks_db.models import DBTaskResult  # noqa: E402
 
 from actions.models import Action, Priority, ProgressUpdate  # noqa: E402
-from governance.models import Meeting  # noqa: E402
+from governance.models import BoardPackRequest, Meeting  # noqa: E402
 from governance.services import render_board_pack_html, render_pdf  # noqa: E402
 from indicators.charts import TRAJECTORY, chart_cache_key  # noqa: E402
 from indicators.models import Indicator, Measurement  # noqa: E402
 from send_portal.models import User  # noqa: E402
 from send_portal.roles import OPERATIONS_GROUP, ensure_roles  # noqa: E402
 
-BOARD_MEETING = "SEND Improvement Board - December 2026"  # the demo plan's Board meeting
+BOARD_MEETING = "SEND Improvement Board, 12 March 2026"  # the demo plan's, dates as written
 
 # WeasyPrint warns, for every copy, that an image with alt="" (the pack's decorative SPC icons) has no
 # alt text. Load it now (governance.pdf sets its log level on import), then keep the output to the figures.
@@ -123,6 +124,18 @@ def count_queries(call, before_each=None):
     return len(queries)
 
 
+def post(client, url):
+    """A POST that must answer with a redirect (post/redirect/get)."""
+
+    def call():
+        response = client.post(url)
+        if response.status_code != 302:
+            raise SystemExit(f"POST {url} answered {response.status_code}")
+        return response
+
+    return call
+
+
 def get(client, url):
     def call():
         response = client.get(url)
@@ -169,6 +182,16 @@ def pages(ops_client, admin_client, ops):
     def pdf():
         render_pdf(render_board_pack_html(meeting), "http://testserver/")
 
+    def forget_pack_requests():
+        """Before each press of "Generate": no pack under way (else the press only finds that one), and
+        no task queued (no worker runs here: the queue would only grow)."""
+        BoardPackRequest.objects.filter(meeting=meeting).delete()
+        DBTaskResult.objects.filter(task_path="governance.tasks.generate_requested_pack").delete()
+
+    forget_pack_requests()
+    other = Meeting.objects.exclude(pk=meeting.pk).order_by("-date").first()  # untouched by the presses
+    BoardPackRequest.objects.filter(meeting=other).delete()
+    progress = BoardPackRequest.objects.create(meeting=other, requested_by=ops, status="generating")
     pack = get(ops_client, reverse("governance:boardpack_preview", args=[meeting.pk]))
     chart = reverse("indicators:indicator_chart", args=[indicator.code])
     actions = reverse("actions:action_list")
@@ -188,6 +211,13 @@ def pages(ops_client, admin_client, ops):
         ("meetings list", get(ops_client, reverse("governance:meeting_list")), None),
         ("meeting page (Board, Dec 2026)", get(ops_client, meeting.get_absolute_url()), None),
         ("action log", get(ops_client, reverse("governance:meetingaction_list")), None),
+        # "Generate" queues the pack's task (on commit) and redirects to its progress page.
+        (
+            "board pack Generate (enqueues)",
+            post(ops_client, reverse("governance:boardpack_generate", args=[meeting.pk])),
+            forget_pack_requests,
+        ),
+        ("board pack progress page", get(ops_client, progress.get_absolute_url()), None),
         ("board pack HTML", pack, None),
         ("board pack PDF", pdf, None),
         # Last in each round: they forget the charts, and drawing the pack's charts caches them again.

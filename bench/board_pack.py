@@ -30,7 +30,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from governance.models import Meeting  # noqa: E402
 from governance.services import render_board_pack_html, render_pdf  # noqa: E402
 
-TITLE = "SEND Improvement Board - December 2026"
+TITLE = "SEND Improvement Board, 12 March 2026"
 
 
 def page_count(pdf):

@@ -1,8 +1,6 @@
 """Forms for running meetings: the meeting and its minutes, agenda, decisions, action log, attendance,
 'you said, we did', escalations to the Board and the Board's decision on them."""
 
-import re
-
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
@@ -19,10 +17,8 @@ from governance.models import (
     MeetingAction,
     MeetingActionStatus,
 )
-from send_portal.forms import VersionedForm
+from send_portal.forms import DATE_HINT, DateField, VersionedForm, invalid_date
 from send_portal.models import User
-
-DATE_HINT = "For example, 10 12 2026. Enter as day/month/year or 2026-12-10."
 
 
 def _people(also=None):
@@ -44,21 +40,29 @@ class MeetingForm(VersionedForm):
     class Meta:
         model = Meeting
         fields = ["group", "title", "kind", "date", "start_time", "location", "status", "minutes"]
-        labels = {"group": "Group", "start_time": "Start time (optional)", "location": "Location (optional)"}
+        labels = {
+            "group": "Group",
+            "title": "Title (optional)",
+            "start_time": "Start time (optional)",
+            "location": "Location (optional)",
+        }
         help_texts = {
+            "title": "Leave empty to call it by its group and date, for example "
+            "'SEND Improvement Board, 10 December 2026'.",
             "date": DATE_HINT,
             "start_time": "For example, 10:00 or 14:30.",
+            "status": "A meeting is marked held on or after its date.",
             "minutes": "The record of the discussion. Decisions and actions arising are recorded separately.",
         }
         error_messages = {
             "group": {"required": "Select the group that meets"},
-            "title": {"required": "Enter the meeting's title, for example 'SEND Improvement Board - March'"},
             "date": {
                 "required": "Enter the date of the meeting",
-                "invalid": "Enter the date of the meeting as a real date, for example 10/12/2026",
+                "invalid": invalid_date("the date of the meeting"),
             },
             "start_time": {"invalid": "Enter the start time as hours and minutes, for example 10:00"},
         }
+        field_classes = {"date": DateField}
         widgets = {
             "kind": forms.RadioSelect,
             "status": forms.RadioSelect,
@@ -86,74 +90,45 @@ class MeetingForm(VersionedForm):
 class AgendaItemForm(VersionedForm):
     """An agenda item, with the priority and plan actions it is about."""
 
-    action_refs = forms.CharField(
-        label="Plan actions (optional)",
-        required=False,
-        help_text="The references of the plan actions this item is about, separated by commas, "
-        "for example P2.3, P2.4.",
-    )
-
     class Meta:
         model = AgendaItem
-        fields = ["order", "title", "priority", "presenter", "presenter_role"]
+        fields = ["order", "title", "priority", "actions", "presenter", "presenter_role"]
         labels = {
             "order": "Item number",
             "priority": "Priority (optional)",
+            "actions": "Plan actions (optional)",
             "presenter": "Presenter (optional)",
             "presenter_role": "Presenter's role, when they have no account (optional)",
         }
+        help_texts = {"actions": "Select the plan actions this item is about."}
         error_messages = {
             "order": {
                 "required": "Enter the item's number on the agenda",
                 "invalid": "Enter the item's number as a whole number, for example 3",
             },
             "title": {"required": "Enter the agenda item's title"},
+            "actions": {"invalid_choice": "Select plan actions from the list"},
         }
+        widgets = {"actions": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["priority"].queryset = Priority.objects.order_by("number")
         self.fields["priority"].empty_label = "Not about one priority"
+        self.fields["actions"].queryset = Action.objects.order_by("ref_sort", "pk")
+        self.fields["actions"].label_from_instance = lambda action: f"{action.ref} {action.title}"
         self.fields["presenter"].queryset = _people(also=self.instance.presenter_id)
         self.fields["presenter"].empty_label = "No one selected"
-        if self.instance.pk:
-            self.initial["action_refs"] = ", ".join(a.ref for a in self.instance.actions.order_by("ref_sort"))
         self.helper = _helper(
             Field("version"),
             Field.text("order", label_size=Size.SMALL, field_width=3),
             Field.text("title", label_size=Size.SMALL),
             Field.select("priority"),
-            Field.text("action_refs", label_size=Size.SMALL),
+            Field.checkboxes("actions", legend_size=Size.SMALL, small=True),
             Field.select("presenter"),
             Field.text("presenter_role", label_size=Size.SMALL),
             submit="Save agenda item",
         )
-
-    def clean_action_refs(self):
-        """The plan actions named, in the order given; every reference must exist (p2.3 finds P2.3)."""
-        refs = list(
-            dict.fromkeys(
-                ref.upper() for ref in re.split(r"[\s,;]+", self.cleaned_data["action_refs"]) if ref
-            )
-        )
-        found = {action.ref.upper(): action for action in Action.objects.filter(ref__in=refs)}
-        missing = [ref for ref in refs if ref not in found]
-        if missing:
-            raise forms.ValidationError(
-                f"There is no plan action {', '.join(missing)}. Enter references as the plan writes them, "
-                "for example P2.3"
-            )
-        return [found[ref] for ref in refs]
-
-    def changes(self):
-        """The edited fields, and the plan actions named, for AgendaItem.save_details."""
-        return super().changes() | {"actions": self.cleaned_data["action_refs"]}
-
-    def save(self, commit=True):
-        item = super().save(commit=commit)
-        if commit:
-            item.actions.set(self.cleaned_data["action_refs"])
-        return item
 
 
 class DecisionForm(VersionedForm):
@@ -190,11 +165,15 @@ class MeetingActionForm(VersionedForm):
             "owner_role": "Owner's role, when they have no account (optional)",
             "due_date": "Due date (optional)",
         }
-        help_texts = {"due_date": DATE_HINT}
+        help_texts = {
+            "owner": "Leave as no one selected when the owner is not yet agreed.",
+            "due_date": DATE_HINT,
+        }
         error_messages = {
             "text": {"required": "Enter what needs to be done"},
-            "due_date": {"invalid": "Enter the due date as a real date, for example 10/12/2026"},
+            "due_date": {"invalid": invalid_date("the due date")},
         }
+        field_classes = {"due_date": DateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -209,12 +188,6 @@ class MeetingActionForm(VersionedForm):
             Field.text("due_date", label_size=Size.SMALL, field_width=10),
             submit="Save the action" if self.instance.pk else "Add to the action log",
         )
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("owner") and not cleaned.get("owner_role", "").strip():
-            self.add_error("owner", "Select the owner, or enter their role if they have no account")
-        return cleaned
 
 
 class MeetingActionCloseForm(forms.Form):

@@ -5,12 +5,13 @@ import secrets
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from governance.signals import escalated
 from send_portal.models import TimeStampedModel, VersionedModel
 
 
@@ -149,7 +150,9 @@ class Meeting(TimeStampedModel, VersionedModel):
     start_time = models.TimeField(null=True, blank=True)
     location = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=20, choices=MeetingKind, default=MeetingKind.MEETING)
-    title = models.CharField(max_length=300)
+    title = models.CharField(
+        max_length=300, blank=True, help_text="Left empty, the group and date: see default_title()."
+    )
     status = models.CharField(max_length=20, choices=MeetingStatus, default=MeetingStatus.SCHEDULED)
     minutes = models.TextField(blank=True)
     attendees = models.ManyToManyField(
@@ -171,10 +174,36 @@ class Meeting(TimeStampedModel, VersionedModel):
         ]
 
     def __str__(self):
+        if f"{self.date:%-d %B %Y}" in self.title:  # a default title says the date already
+            return self.title
         return f"{self.title} ({self.date:%d %B %Y})"
 
     def get_absolute_url(self):
         return reverse("governance:meeting_detail", args=[self.pk])
+
+    def clean(self):
+        """A meeting is not held before its date (the admin and the portal's form both say so)."""
+        super().clean()
+        if self.status == MeetingStatus.HELD and self.date and self.date > timezone.localdate():
+            raise ValidationError(
+                {
+                    "status": f"A meeting cannot be held before its date. Keep it as scheduled until "
+                    f"{self.date:%-d %B %Y}, or correct the date"
+                }
+            )
+
+    def save(self, *args, **kwargs):
+        if not self.title.strip():
+            self.title = self.default_title()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "title"}
+        super().save(*args, **kwargs)
+
+    def default_title(self):
+        """What the group and date say, e.g. 'SEND Improvement Board, 10 December 2026' (a stocktake
+        says so)."""
+        name = MeetingKind.STOCKTAKE.label if self.kind == MeetingKind.STOCKTAKE else self.group.name
+        return f"{name}, {self.date:%-d %B %Y}"
 
     @property
     def is_board_meeting(self):
@@ -548,7 +577,9 @@ class Escalation(TimeStampedModel):
             )
         escalation = cls(action=action, indicator=indicator, reason=reason.strip(), raised_by=raised_by)
         escalation.full_clean()
-        escalation.save()
+        with transaction.atomic():
+            escalation.save()
+            escalated.send(sender=cls, escalation=escalation)
         return escalation
 
     def resolve(self, *, meeting, text):
@@ -608,6 +639,108 @@ class BoardPack(models.Model):
         return (
             f"board-pack-{self.meeting.date:%Y-%m-%d}-{timezone.localtime(self.generated_at):%Y%m%d-%H%M}.pdf"
         )
+
+
+class PackRequestStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    GENERATING = "generating", "Generating"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+PACK_REQUEST_COLOURS = {
+    PackRequestStatus.QUEUED: "grey",
+    PackRequestStatus.GENERATING: "",
+    PackRequestStatus.READY: "green",
+    PackRequestStatus.FAILED: "red",
+}
+UNDER_WAY = [PackRequestStatus.QUEUED, PackRequestStatus.GENERATING]
+
+
+class BoardPackRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self if user.is_authenticated else self.none()
+
+    def under_way(self):
+        """Requests waiting for the worker or being generated (at most one per meeting)."""
+        return self.filter(status__in=UNDER_WAY)
+
+
+class BoardPackRequest(models.Model):
+    """A press of "Generate": the board pack a background task is making for a meeting, and how far it
+    has got (queued, generating, ready, failed with the reason). The database allows one under way per
+    meeting, so a second press, even at the same instant, is told the first is under way."""
+
+    meeting = models.ForeignKey("governance.Meeting", on_delete=models.CASCADE, related_name="pack_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pack_requests",
+    )
+    requested_at = models.DateTimeField(default=timezone.now, editable=False)
+    status = models.CharField(max_length=20, choices=PackRequestStatus, default=PackRequestStatus.QUEUED)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True, help_text="Why generating the pack failed.")
+    pack = models.OneToOneField(
+        "governance.BoardPack", on_delete=models.SET_NULL, null=True, blank=True, related_name="request"
+    )
+
+    objects = BoardPackRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=Q(status__in=UNDER_WAY),
+                name="%(app_label)s_%(class)s_one_under_way_per_meeting",
+                violation_error_message="A board pack for this meeting is already being generated.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Board pack for {self.meeting}: {self.get_status_display().lower()}"
+
+    def get_absolute_url(self):
+        return reverse("governance:boardpackrequest_detail", args=[self.pk])
+
+    @property
+    def is_under_way(self):
+        return self.status in UNDER_WAY
+
+    @property
+    def tag_colour(self):
+        return PACK_REQUEST_COLOURS[PackRequestStatus(self.status)]
+
+    @classmethod
+    def request(cls, meeting, *, by):
+        """Ask for a pack for `meeting`: a new queued request, or (created False) the one already under way.
+        Race-safe: the database's constraint decides between two presses at the same instant."""
+        try:
+            with transaction.atomic():
+                return cls.objects.create(meeting=meeting, requested_by=by), True
+        except IntegrityError:
+            return cls.objects.under_way().get(meeting=meeting), False
+
+    def start(self):
+        """Mark the request as generating (again, when a worker that died is replaced). Returns False
+        when there is nothing left to do: the pack is ready."""
+        if self.status == PackRequestStatus.READY:
+            return False
+        self.status, self.started_at, self.error = PackRequestStatus.GENERATING, timezone.now(), ""
+        self.save(update_fields=["status", "started_at", "error"])
+        return True
+
+    def finish(self, pack):
+        self.status, self.pack, self.finished_at = PackRequestStatus.READY, pack, timezone.now()
+        self.save(update_fields=["status", "pack", "finished_at"])
+
+    def fail(self, reason):
+        self.status, self.error, self.finished_at = PackRequestStatus.FAILED, reason, timezone.now()
+        self.save(update_fields=["status", "error", "finished_at"])
 
 
 def new_calendar_token():

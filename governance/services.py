@@ -32,7 +32,9 @@ from governance.models import (
 from indicators.charts import TRAJECTORY, cached_chart_svg, svg_data_uri
 from indicators.digests import SHOWN, overview, plan_digests
 from indicators.models import Indicator, Measurement, Provenance
+from indicators.reading import thin_data_sentence
 from indicators.status import IndicatorStatus
+from reporting.summary import decisions_sought, priority_summaries
 from send_portal.models import Partnership
 
 
@@ -325,7 +327,8 @@ def indicator_status_on(indicator, day):
 # (27 actions needing attention, 20 indicators) fits in full.
 PACK_ACTIONS_IN_FULL = 40  # actions at risk, off track or overdue, with their latest narrative
 PACK_INDICATORS_IN_SUMMARY = SHOWN  # "where should the Board look": as on the dashboard
-PACK_INDICATORS_IN_FULL = 20  # with chart and values: the first of those the Board should look at
+PACK_INDICATORS_IN_FULL = 6  # with chart and values, in the appendix: the first the Board should look at
+PACK_VALUES_SHOWN = 8  # the latest values of each indicator in the appendix; the portal has them all
 
 
 def latest_update_fields():
@@ -348,13 +351,26 @@ def board_pack_context(meeting, *, generated_by=None, generated_at=None, today=N
     plan = Plan.current()
     needs_attention = Action.objects.for_table().needing_attention(today).annotate(**latest_update_fields())
     shown, count = list(needs_attention[:PACK_ACTIONS_IN_FULL]), needs_attention.count()
+    priorities = list(Priority.objects.with_action_counts(today))
+    # Each priority's highlight report to this meeting (or its latest before it) and the one before that.
+    summaries = priority_summaries(priorities, by=meeting.date, with_citations=True)
+    escalations = list(Escalation.objects.for_meeting(meeting))
+    asked, waiting = (
+        decisions_sought(summaries),
+        [escalation for escalation in escalations if escalation.is_open],
+    )
     return {
         "meeting": meeting,
         "generated_at": generated_at or timezone.now(),
         "generated_by": generated_by,
         "today": today,
         "agenda": meeting.agenda_items.select_related("priority", "presenter").prefetch_related("actions"),
-        "priorities": Priority.objects.with_action_counts(today),
+        "priorities": priorities,
+        "summaries": summaries,
+        "decisions_sought": asked,
+        "open_escalations": waiting,
+        "decisions_count": len(asked) + len(waiting),
+        "thin_data": thin_data_sentence(digest.row for digest in indicator_overview.digests),
         "needs_attention": shown,
         "needs_attention_count": count,
         "needs_attention_not_shown": count - len(shown),
@@ -368,7 +384,7 @@ def board_pack_context(meeting, *, generated_by=None, generated_at=None, today=N
         "changes": plan_changes(meeting, today),
         "matters_arising": MeetingAction.objects.carried_to(meeting),
         "actions_arising": meeting.meeting_actions.select_related("owner"),
-        "escalations": Escalation.objects.for_meeting(meeting),
+        "escalations": escalations,
         "feedback": FeedbackItem.objects.filter(meeting=meeting).select_related("priority"),
         "decisions": meeting.decisions.select_related("agenda_item"),
         "open_status": MeetingActionStatus.OPEN,
@@ -382,12 +398,14 @@ def board_pack_indicators(indicators):
     rows = []
     for indicator in indicators:
         svg, _ = cached_chart_svg(indicator, TRAJECTORY)
+        values = list(indicator.measurements.all())
         rows.append(
             {
                 "indicator": indicator,
                 "baseline": indicator.format_value(indicator.baseline_value),
                 "target": indicator.format_value(indicator.target_value),
-                "measurements": list(indicator.measurements.all()),
+                "measurements": values[-PACK_VALUES_SHOWN:],
+                "value_count": len(values),
                 "provenance": ""
                 if indicator.provenance == Provenance.REAL
                 else indicator.get_provenance_display(),

@@ -16,6 +16,10 @@ urlpatterns = [
     path("meetings/calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("meetings/packs/<int:pk>/", views.boardpack_detail, name="boardpack_detail"),
     path("meetings/packs/<int:pk>/pdf/", views.boardpack_pdf, name="boardpack_pdf"),
+    path("meetings/packs/requests/<int:pk>/", views.boardpackrequest_detail, name="boardpackrequest_detail"),
+    path(
+        "meetings/packs/requests/<int:pk>/retry/", views.boardpackrequest_retry, name="boardpackrequest_retry"
+    ),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/agenda/add/", views.agendaitem_add, name="agendaitem_add"),

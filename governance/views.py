@@ -28,6 +28,7 @@ from governance.forms import (
 from governance.models import (
     AgendaItem,
     BoardPack,
+    BoardPackRequest,
     CalendarFeed,
     Decision,
     Escalation,
@@ -36,15 +37,18 @@ from governance.models import (
     Meeting,
     MeetingAction,
     MeetingActionStatus,
+    PackRequestStatus,
 )
-from governance.services import board_pack_context, generate_board_pack, plan_changes
+from governance.services import board_pack_context, plan_changes
 from governance.tables import GroupTable, MeetingActionTable, MeetingTable
+from governance.tasks import request_board_pack
 from indicators.models import Indicator
 from send_portal.base_views import ObjectListView, get_permitted, versioned_edit
 from send_portal.history import changes_from_history, merged
 from send_portal.rules import who_can
 
-OPEN_ACTIONS_SHOWN = 25  # on a group's page; the action log lists them all, page by page
+OPEN_ACTIONS_SHOWN = 25
+PROGRESS_REFRESH_SECONDS = 5  # a requested pack's progress page reloads itself this often while under way  # on a group's page; the action log lists them all, page by page
 
 
 # --- Groups --------------------------------------------------------------------------------------------
@@ -125,6 +129,7 @@ def meeting_detail(request, pk):
             "feedback": meeting.feedback_items.select_related("priority"),
             "escalations": Escalation.objects.for_meeting(meeting),
             "packs": meeting.board_packs.listing(),
+            "latest_request": meeting.pack_requests.order_by("-requested_at", "-pk").first(),
             "today": timezone.localdate(),
             "can_run": can_run,
             "can_decide": can_run and meeting.is_board_meeting,
@@ -411,15 +416,61 @@ def boardpack_preview(request, pk):
 
 @require_POST
 def boardpack_generate(request, pk):
-    """Generate the pack (HTML and PDF) from live data and keep it with the meeting."""
+    """Ask the worker for the pack (HTML and PDF) from live data and show its progress: answers at once.
+    While one is under way for the meeting, a second press is sent to it."""
     meeting = get_permitted(request.user, Meeting, "governance.add_boardpack", pk=pk)
-    pack, seconds = generate_board_pack(
-        meeting, generated_by=request.user, base_url=request.build_absolute_uri("/")
+    pack_request, created = request_board_pack(meeting, by=request.user)
+    if not created:
+        messages.info(
+            request, "A board pack for this meeting is already being generated: this is its progress."
+        )
+    return redirect(pack_request)
+
+
+def boardpackrequest_detail(request, pk):
+    """How far a requested pack has got: queued, generating, ready (with links) or failed (with the
+    reason and a Retry button). Refreshes itself, without JavaScript, until it is ready or failed."""
+    pack_request = get_permitted(
+        request.user,
+        BoardPackRequest,
+        "governance.add_boardpack",
+        BoardPackRequest.objects.select_related("meeting__group", "requested_by", "pack"),
+        pk=pk,
     )
-    messages.success(
-        request, f"The board pack is generated ({seconds:.1f} seconds) and kept with the meeting."
+    # While under way the page reloads itself with an HTTP Refresh header (no JavaScript). A timed
+    # <meta http-equiv="refresh"> fails WCAG 2.2.1 as axe checks it; either way the person can turn the
+    # reloading off (?auto=off), which 2.2.1 asks for, and check again with a link.
+    refreshing = pack_request.is_under_way and request.GET.get("auto") != "off"
+    response = render(
+        request,
+        "governance/boardpackrequest_detail.html",
+        {
+            "pack_request": pack_request,
+            "meeting": pack_request.meeting,
+            "refresh_seconds": PROGRESS_REFRESH_SECONDS if refreshing else None,
+        },
     )
-    return redirect(f"{meeting.get_absolute_url()}#board-packs")
+    if refreshing:
+        response["Refresh"] = str(PROGRESS_REFRESH_SECONDS)
+    return response
+
+
+@require_POST
+def boardpackrequest_retry(request, pk):
+    """Ask again for a pack whose generation failed."""
+    failed = get_permitted(
+        request.user,
+        BoardPackRequest,
+        "governance.add_boardpack",
+        BoardPackRequest.objects.select_related("meeting").filter(status=PackRequestStatus.FAILED),
+        pk=pk,
+    )
+    pack_request, created = request_board_pack(failed.meeting, by=request.user)
+    if not created:
+        messages.info(
+            request, "A board pack for this meeting is already being generated: this is its progress."
+        )
+    return redirect(pack_request)
 
 
 def boardpack_detail(request, pk):

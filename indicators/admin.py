@@ -5,6 +5,7 @@ from django.db.models import Max
 from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import Indicator, Measurement, Rebase
+from send_portal.admin import VersionedAdminMixin
 
 
 class MeasurementInline(admin.TabularInline):
@@ -22,7 +23,7 @@ class MeasurementInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(VersionedAdminMixin, SimpleHistoryAdmin):  # its values inline are versioned
     list_display = [
         "code",
         "name",
@@ -80,8 +81,9 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(SimpleHistoryAdmin):
-    """Values can be corrected (the history keeps the old value) but not deleted."""
+class MeasurementAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+    """Values can be corrected (the history keeps the old value) but not deleted. A correction here adds
+    one to the value's version, so a correction form opened in the portal before it is refused."""
 
     list_display = ["indicator", "period_end", "formatted_value", "is_illustrative", "recorded_by", "updated"]
     list_filter = ["is_illustrative", "indicator__priority", "indicator"]

@@ -26,7 +26,7 @@ from indicators.models import Indicator, Measurement, Rebase
 from indicators.spc_reading import Verdict
 from indicators.status import IndicatorStatus
 
-DIGEST_VERSION = 2  # bump when a rule behind a digest changes, so cached digests are worked out again
+DIGEST_VERSION = 3  # bump when a rule behind a digest changes, so cached digests are worked out again
 CACHE_SECONDS = 24 * 60 * 60
 SHOWN = 25  # indicators shown in full in a table or in "where should the Board look"; the list has them all
 
@@ -43,6 +43,7 @@ class SummaryRow:
     target_date: date
     variation: Verdict
     assurance: Verdict
+    reading: str = ""  # Indicator.reading: trajectory, variation and assurance in one sentence
 
     @classmethod
     def of(cls, indicator):
@@ -57,6 +58,7 @@ class SummaryRow:
             target_date=indicator.target_date,
             variation=indicator.spc.variation,
             assurance=indicator.spc.assurance,
+            reading=indicator.reading,
         )
 
     def get_absolute_url(self):

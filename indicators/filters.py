@@ -18,7 +18,7 @@ from send_portal.filters import FilterForm
 class IndicatorFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="search", help_text="Code, name or definition")
     priority = django_filters.ModelChoiceFilter(
-        queryset=Priority.objects.all(), to_field_name="number", empty_label="Any priority"
+        queryset=Priority.objects.in_number_order(), to_field_name="number", empty_label="Any priority"
     )
     status = django_filters.MultipleChoiceFilter(
         choices=IndicatorStatus.choices, method="filter_status", widget=forms.CheckboxSelectMultiple

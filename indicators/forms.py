@@ -5,17 +5,26 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
-from indicators.models import Rebase, Unit
+from indicators.models import Rebase
 from indicators.uploads import MAX_BYTES, MAX_SIZE, UploadError, read_csv
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y", "%d.%m.%Y"]
 
-VALUE_HINTS = {
-    Unit.PERCENT: "A percentage between 0 and 100, without the % sign, for example 17.5.",
-    Unit.COUNT: "A whole number, for example 360.",
-    Unit.WEEKS: "In weeks, for example 12.5.",
-    Unit.DAYS: "In days, for example 40.",
-}
+
+class ValueField(forms.CharField):
+    """An indicator's value as people write it, read by Indicator.parse_value: exactly the spellings the
+    CSV upload reads ('9,480', '9480.0', '17.5%'), with the same messages. The form sets `indicator`."""
+
+    indicator = None
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        try:
+            return self.indicator.parse_value(text)
+        except ValidationError as error:
+            raise ValidationError(error.messages[0].rstrip("."), code=error.code) from None
 
 
 class MeasurementForm(forms.Form):
@@ -29,20 +38,12 @@ class MeasurementForm(forms.Form):
             "invalid": "Enter the period end as a real date, for example 31/01/2026",
         },
     )
-    value = forms.DecimalField(
+    value = ValueField(
         label="Value",
-        max_digits=12,
-        decimal_places=3,
-        widget=forms.TextInput(
-            attrs={"inputmode": "decimal", "spellcheck": "false"}
-        ),  # GOV.UK: no type=number
-        error_messages={
-            "required": "Enter the value",
-            "invalid": "Enter the value as a number, for example 42 or 17.5",
-            "max_decimal_places": "Give the value with no more than 3 decimal places",
-            "max_digits": "Enter a value under a billion",
-            "max_whole_digits": "Enter a value under a billion",
-        },
+        # GOV.UK Design System: no type=number, and no inputmode=decimal for decimals either, as some
+        # phone keypads then have no minus sign (nor the comma or % that this field reads).
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+        error_messages={"required": "Enter the value"},
     )
     note = forms.CharField(
         label="Note (optional)",
@@ -54,11 +55,24 @@ class MeasurementForm(forms.Form):
     correct = forms.BooleanField(
         label="This corrects the value already recorded for this period", required=False
     )
+    # The version of the value the person was shown (none for a new period): a correction made after
+    # someone else's is refused with what they changed (Indicator.record_value, StaleEdit).
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        error_messages={
+            k: "This form was changed outside the portal: open it again"
+            for k in ("invalid", "min_value", "max_value")
+        },
+    )
 
     def __init__(self, *args, indicator, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
-        self.fields["value"].help_text = VALUE_HINTS[Unit(indicator.unit)]
+        self.fields["value"].indicator = indicator
+        self.fields["value"].help_text = indicator.value_hint
         self.fields["period_end"].help_text = (
             "The last day of the period the value describes, for example "
             f"{indicator.freshness().period.end:%d/%m/%Y}."
@@ -69,6 +83,7 @@ class MeasurementForm(forms.Form):
             Field.text("value", label_size=Size.SMALL, field_width=10),
             Field.textarea("note", label_size=Size.SMALL, rows=3),
             Field.checkbox("correct", small=True),
+            Field("version"),
         )
         self.helper.add_input(Submit("save", "Save value"))
 
@@ -83,16 +98,28 @@ class MeasurementForm(forms.Form):
         if period_end is None:
             return cleaned
         existing = self.indicator.measurements.filter(period_end=period_end).first()
-        if existing is not None and not cleaned.get("correct"):
+        if existing is None:
+            return cleaned
+        if not cleaned.get("correct"):
+            self.add_error("correct", self.indicator.already_recorded_message(existing))
+            self._shown(existing)
+            return cleaned
+        if cleaned.get("version") is None:  # ticked for a value this page had not shown
             self.add_error(
                 "correct",
                 f"The period ending {period_end:%-d %B %Y} already has a value of "
-                f"{self.indicator.format_value(existing.value)}. To replace it, select this box and say why "
-                "in the note",
+                f"{self.indicator.format_value(existing.value)}. Check it is the value you mean to replace, "
+                "then save again",
             )
-        elif existing is not None and not cleaned.get("note", "").strip():
+            self._shown(existing)
+        if not cleaned.get("note", "").strip():
             self.add_error("note", "Say why the value is being corrected")
         return cleaned
+
+    def _shown(self, measurement):
+        """The page now shows `measurement`'s value: saving again corrects that version of it."""
+        self.data = self.data.copy()
+        self.data["version"] = measurement.version
 
 
 class UploadForm(forms.Form):

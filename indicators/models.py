@@ -1,12 +1,13 @@
 """Success indicators: what the plan measures, and the values recorded for each period."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +16,9 @@ from simple_history.models import HistoricalRecords
 
 from indicators import spc_reading
 from indicators import status as rule
+from indicators.reading import read_indicator
 from indicators.status import MOVEMENT_SYMBOLS, MOVEMENT_WORDS, STATUS_COLOURS, Frequency, IndicatorStatus
-from send_portal.models import TimeStampedModel
+from send_portal.models import StaleEdit, TimeStampedModel, VersionedModel
 from send_portal.rules import is_administrator, is_operations
 
 
@@ -33,6 +35,25 @@ EARLIEST_PERIOD_END = date(2000, 1, 1)
 EARLIEST_PERIOD_END_MESSAGE = "Enter a period end on or after 1 January 2000"
 
 UNIT_SUFFIX = {Unit.PERCENT: "%", Unit.COUNT: "", Unit.WEEKS: " weeks", Unit.DAYS: " days"}
+
+# How a value may be written, in the record form and in a CSV upload alike (Indicator.parse_value): digits
+# with an optional decimal point, commas only between groups of three digits (9,480), and the unit as the
+# indicator page shows it (17.5%, 12.5 weeks), so whatever the portal shows can be typed back.
+NUMBER = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.[0-9]*)?")
+DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,[0-9]+")  # 9,7 or 1,25: a decimal comma, or a mistyped thousand
+UNIT_WORDS = {Unit.PERCENT: ("%",), Unit.COUNT: (), Unit.WEEKS: ("weeks", "week"), Unit.DAYS: ("days", "day")}
+# What a value of each unit is, and an example; the form's hint and every "enter the value as" message
+# are made from these, so they agree with each other and with the unit.
+VALUE_KINDS = {
+    Unit.PERCENT: "a percentage",
+    Unit.COUNT: "a whole number",
+    Unit.WEEKS: "a number of weeks",
+    Unit.DAYS: "a number of days",
+}
+VALUE_EXAMPLES = {Unit.PERCENT: "17.5", Unit.COUNT: "9,480", Unit.WEEKS: "12.5", Unit.DAYS: "40"}
+MAX_VALUE = Decimal("1e9")  # Measurement.value holds 12 digits, 3 of them after the point
+# record_value(expected_version=UNCHECKED): the caller does not say which version it saw (a script).
+UNCHECKED = object()
 
 
 class Direction(models.TextChoices):
@@ -58,6 +79,10 @@ class IndicatorQuerySet(models.QuerySet):
         if is_operations(user) or is_administrator(user):
             return self
         return self.filter(priority__lead=user)
+
+    def looked_after_by(self, user):
+        """Indicators whose data the user is asked for: those they own and those of the priorities they lead."""
+        return self.filter(Q(priority__lead=user) | Q(owner=user))
 
     def with_measurements(self):
         """Prefetch every indicator's values in period order: one more query for all the indicators, after
@@ -164,12 +189,45 @@ class Indicator(TimeStampedModel):
         return self.direction == Direction.LOWER_IS_BETTER
 
     def format_value(self, value):
-        """A value with its unit, e.g. '17.5%' or '1,801'."""
+        """A value with its unit, e.g. '17.5%' or '1,801'. parse_value() reads it back."""
         if value is None:
             return ""
-        value = Decimal(str(value) if isinstance(value, float) else value).normalize()
-        text = f"{value:,f}" if value != value.to_integral() else f"{int(value):,}"
-        return f"{text}{UNIT_SUFFIX[Unit(self.unit)]}"
+        return f"{plain_number(value)}{UNIT_SUFFIX[Unit(self.unit)]}"
+
+    @property
+    def value_hint(self):
+        """What to type as a value, e.g. 'A whole number, for example 9,480.'"""
+        unit = Unit(self.unit)
+        kind = f"{VALUE_KINDS[unit]} between 0 and 100" if unit == Unit.PERCENT else VALUE_KINDS[unit]
+        return f"{kind.capitalize()}, for example {VALUE_EXAMPLES[unit]}."
+
+    def parse_value(self, text):
+        """The value written in `text`, read the same way by the record form and the CSV upload: '9480',
+        '9,480', '9480.0', '17.5', or as the indicator page shows it ('17.5%', '12.5 weeks'). A comma is read
+        only between groups of three digits: '9,7' or '1,25' is refused, never guessed. Raises
+        ValidationError with a plain message (ending with a full stop)."""
+        unit = Unit(self.unit)
+        number = text.strip()
+        for word in UNIT_WORDS[unit]:
+            if number.lower().endswith(word):
+                number = number[: -len(word)].rstrip()
+                break
+        if not NUMBER.fullmatch(number) or not re.search("[0-9]", number):
+            if DECIMAL_COMMA.fullmatch(number):
+                raise ValidationError(
+                    f"Use a point for decimals: {number.replace(',', '.')} (a comma can only separate "
+                    f"thousands, as in 9,480).",
+                    code="decimal_comma",
+                )
+            raise ValidationError(
+                f"Enter the value as {VALUE_KINDS[unit]}, for example {VALUE_EXAMPLES[unit]}.", code="invalid"
+            )
+        value = Decimal(number.replace(",", "").rstrip("."))
+        if abs(value) >= MAX_VALUE:
+            raise ValidationError("Enter a value under a billion.", code="max_value")
+        if value != value.quantize(Decimal("0.001")):
+            raise ValidationError("Give the value with no more than 3 decimal places.", code="decimal_places")
+        return value
 
     def validate_value(self, value):
         """Check a value makes sense for the unit; raises ValidationError with a plain message."""
@@ -287,6 +345,14 @@ class Indicator(TimeStampedModel):
             baseline_date=self.baseline_date,
         )
 
+    def next_period(self, today=None):
+        """The period to record a value for next (rule.next_period), or None while it has not ended."""
+        latest = self.latest_measurement
+        period = rule.next_period(
+            latest.period_end if latest else None, frequency=self.frequency, baseline_date=self.baseline_date
+        )
+        return period if period.end <= (today or timezone.localdate()) else None
+
     def is_data_overdue(self, today=None):
         """No value for the latest period whose value is due (see indicators/status.py)."""
         return self.freshness(today).overdue
@@ -379,6 +445,17 @@ class Indicator(TimeStampedModel):
         unless with_spc() or for_detail() loaded them."""
         return self.read_spc(self.series, list(self.rebases.all()))
 
+    @property
+    def reading(self):
+        """Trajectory status, SPC variation and assurance reconciled in one sentence (reading.read_indicator).
+        Needs the values and rebases (with_spc() loads them)."""
+        return read_indicator(
+            status=self.status,
+            variation=self.spc.variation.key,
+            assurance=self.spc.assurance.key,
+            target_date=self.target_date,
+        )
+
     def removed_rebases(self):
         """Rebases that were recorded and later removed, newest first, from their history (one query)."""
         records = (
@@ -428,12 +505,34 @@ class Indicator(TimeStampedModel):
         self.__dict__.pop("spc", None)
         getattr(self, "_prefetched_objects_cache", {}).pop("rebases", None)
 
-    def record_value(self, *, period_end, value, note="", by=None, correct=False, reason="", today=None):
+    def already_recorded_message(self, measurement):
+        """What to say when a period someone records already has a value (the form and a race alike)."""
+        return (
+            f"The period ending {measurement.period_end:%-d %B %Y} already has a value of "
+            f"{self.format_value(measurement.value)}. To replace it, select this box and say why in the note"
+        )
+
+    def record_value(
+        self,
+        *,
+        period_end,
+        value,
+        note="",
+        by=None,
+        correct=False,
+        reason="",
+        today=None,
+        expected_version=UNCHECKED,
+    ):
         """Record the value for the period ending `period_end`, or correct the one already recorded.
 
         A period that already has a value is changed only when `correct` is set; otherwise a
-        ValidationError says what is recorded. A correction saves the measurement (history keeps the old
-        value, who and when, with `reason`); an empty `note` keeps the existing note. Returns
+        ValidationError says what is recorded, the same when someone else recorded it a moment ago (the
+        database's one-value-per-period constraint decides that race). `expected_version` is the version of
+        the value the person saw (None: they saw none): when someone else recorded or corrected the value
+        since, StaleEdit is raised and nothing is written (also when a correction meets a value added at
+        the same moment). A correction saves the measurement (history
+        keeps the old value, who and when, with `reason`); an empty `note` keeps the existing note. Returns
         (measurement, Outcome). A value a person records is never illustrative.
         """
         today = today or timezone.localdate()
@@ -443,36 +542,62 @@ class Indicator(TimeStampedModel):
             )
         if period_end < EARLIEST_PERIOD_END:
             raise ValidationError({"period_end": EARLIEST_PERIOD_END_MESSAGE})
-        with transaction.atomic():
-            measurement = self.measurements.select_for_update().filter(period_end=period_end).first()
-            if measurement is None:
-                measurement = Measurement(indicator=self, period_end=period_end)
-                outcome = Outcome.ADDED
-            elif not correct:
-                raise ValidationError(
-                    {
-                        "period_end": f"The period ending {period_end:%-d %B %Y} already has a value of "
-                        f"{self.format_value(measurement.value)}. To replace it, say it is a correction"
-                    },
-                    code="exists",
+        try:
+            # Inside a request's transaction this is a savepoint, so a clash below rolls back alone.
+            with transaction.atomic():
+                measurement, outcome = self._write_value(
+                    period_end, value, note, by, correct, reason, expected_version
                 )
-            elif measurement.value == Decimal(value) and (not note or note == measurement.note):
-                return measurement, Outcome.UNCHANGED
-            else:
-                outcome = Outcome.CORRECTED
-            measurement.value = value
-            measurement.note = note or measurement.note
-            measurement.is_illustrative = False
-            measurement.recorded_by = by
-            measurement._history_user = by  # django-simple-history: who made this change
-            measurement._change_reason = reason[:100] if outcome == Outcome.CORRECTED else None
-            measurement.full_clean()
-            measurement.save()
-        self.__dict__.pop("series", None)
-        self.__dict__.pop("data_overdue", None)
-        self.__dict__.pop("spc", None)
-        getattr(self, "_prefetched_objects_cache", {}).pop("measurements", None)
+        except IntegrityError:
+            # Someone else added a value for this period after the lookup found none (there was no row
+            # to lock yet), and the unique constraint refused the second: answer as if it were there first.
+            measurement = self.measurements.filter(period_end=period_end).first()
+            if measurement is None:
+                raise
+            if not correct:
+                raise ValidationError(
+                    {"correct": self.already_recorded_message(measurement)}, code="exists"
+                ) from None
+            raise StaleEdit(measurement) from None
+        finally:  # saved or refused, someone may have changed the values: read them again when asked
+            self.__dict__.pop("series", None)
+            self.__dict__.pop("data_overdue", None)
+            self.__dict__.pop("spc", None)
+            getattr(self, "_prefetched_objects_cache", {}).pop("measurements", None)
         return measurement, outcome
+
+    def _write_value(self, period_end, value, note, by, correct, reason, expected_version):
+        """record_value's writing part, inside its transaction: (measurement, Outcome)."""
+        measurement = self.measurements.select_for_update().filter(period_end=period_end).first()
+        if measurement is None:
+            measurement = Measurement(indicator=self, period_end=period_end)
+            outcome = Outcome.ADDED
+        elif not correct:
+            raise ValidationError({"correct": self.already_recorded_message(measurement)}, code="exists")
+        elif expected_version is not UNCHECKED and measurement.version != expected_version:
+            raise StaleEdit(measurement)
+        elif measurement.value == Decimal(value) and (not note or note == measurement.note):
+            return measurement, Outcome.UNCHANGED
+        else:
+            outcome = Outcome.CORRECTED
+            measurement.version += 1
+        measurement.value = value
+        measurement.note = note or measurement.note
+        measurement.is_illustrative = False
+        measurement.recorded_by = by
+        measurement._history_user = by  # django-simple-history: who made this change
+        measurement._change_reason = reason[:100] if outcome == Outcome.CORRECTED else None
+        # One value per period is left to the database (the IntegrityError above): a query here would not
+        # see a value someone else is adding at this moment.
+        measurement.full_clean(validate_constraints=False)
+        measurement.save()
+        return measurement, outcome
+
+
+def plain_number(value):
+    """A number as the portal writes it, without a unit: '9,480', '17.5', '0.125' (never '9.48E+3')."""
+    value = Decimal(str(value) if isinstance(value, float) else value).normalize()
+    return f"{value:,f}" if value != value.to_integral() else f"{int(value):,}"
 
 
 class Outcome(models.TextChoices):
@@ -520,8 +645,9 @@ class MeasurementQuerySet(models.QuerySet):
         return self if user.is_authenticated else self.none()
 
 
-class Measurement(models.Model):
-    """The value of an indicator for one reporting period. One value per indicator and period."""
+class Measurement(VersionedModel):
+    """The value of an indicator for one reporting period. One value per indicator and period. Its
+    `version` goes up with each correction, so a correction made from an older page is refused."""
 
     indicator = models.ForeignKey(
         "indicators.Indicator", on_delete=models.CASCADE, related_name="measurements"
@@ -544,6 +670,8 @@ class Measurement(models.Model):
 
     history = HistoricalRecords()
     objects = MeasurementQuerySet.as_manager()
+
+    unreported_fields = ("recorded_by", "is_illustrative")  # who is said anyway; illustrative is not typed
 
     class Meta:
         ordering = ["indicator", "period_end"]
@@ -575,6 +703,24 @@ class Measurement(models.Model):
                 self.indicator.validate_value(self.value)
             except ValidationError as error:
                 raise ValidationError({"value": error.messages}) from error
+
+    def changes_since(self, version, labels=None):
+        """What others changed after the form at `version` was loaded (VersionedModel.changes_since); with
+        version None, the person saw no value at all, so the whole value is what changed."""
+        if version is not None:
+            return super().changes_since(version, labels)
+        labels = labels or {}
+        fields = [(labels.get("value", "value"), None, self.formatted_value)]
+        if self.note:
+            fields.append((labels.get("note", "note"), None, self.note))
+        who = [self.recorded_by.display_name] if self.recorded_by else []
+        return {"who": who, "when": self.updated, "fields": fields}
+
+    def shown(self, field, value):
+        """A value from the history as a person reads it: the value with its unit, e.g. '17.5%'."""
+        if field.name == "value" and value is not None:
+            return self.indicator.format_value(value)
+        return super().shown(field, value)
 
     @property
     def formatted_value(self):

@@ -184,6 +184,16 @@ def latest_due_period(today, frequency, reporting_lag_days, anchor_month=12):
     return period if period.end <= reference else period.previous(frequency, anchor_month)
 
 
+def next_period(latest_period_end, *, frequency, baseline_date):
+    """The period to record a value for next: the one after the latest value's period; with no value
+    yet, the period the baseline date falls in (the first one whose value is due, see freshness())."""
+    anchor = baseline_date.month
+    if latest_period_end is None:
+        return period_containing(baseline_date, frequency, anchor)
+    after = period_containing(latest_period_end, frequency, anchor).end + timedelta(days=1)
+    return period_containing(after, frequency, anchor)
+
+
 @dataclass(frozen=True)
 class Freshness:
     """How fresh an indicator's data are: overdue or not, and which period's value is due by when."""

@@ -2,8 +2,10 @@
 
 **The file.** The first row names the columns `indicator code`, `period end` and `value`, and optionally
 `note` (case, spaces, hyphens and underscores do not matter; `code` and `notes` also work). Each further
-row is one value. A period end is a date like 31/01/2026 or 2026-01-31; a value may carry thousands
-separators or a % sign ("1,801", "17.5%").
+row is one value. A period end is a date like 31/01/2026 or 2026-01-31; a value is read by
+`Indicator.parse_value`, as the record form reads it: "9480", "9,480" or "9480.0", and "17.5%" or
+"12.5 weeks" as the indicator page shows them. A comma is read only between groups of three digits, so
+"9,7" is refused ("use a point for decimals: 9.7"), never read as 97.
 
 **Encodings.** UTF-8, with or without a byte-order mark (Excel's "CSV UTF-8"), is read as it is. A file
 that is not UTF-8 is read as Windows-1252, which is what Excel's older "CSV (Comma delimited)" writes on a
@@ -15,7 +17,7 @@ that says how to save the file instead. Nothing about a refused file is kept.
 left alone when it matches what is recorded, or rejected with the reason: an unknown indicator, one the
 person may not record (the same rule as the record page: `Indicator.objects.recordable_by`), a date or
 value that cannot be read, a period that has not ended, a value that makes no sense for the unit, or a
-period the file gives twice.
+period the file gives twice. A row with no value is left alone, so a template can be filled in part.
 
 **Preview, then confirm.** Nothing is written when the file is uploaded. The rows read from it travel in
 the preview's form as a signed payload (django.core.signing: salted, bound to the person, valid for an
@@ -29,7 +31,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -63,6 +65,7 @@ COLUMNS = {
     "note": "note",
     "notes": "note",
 }
+TEMPLATE_COLUMNS = ["indicator code", "period end", "value", "note"]  # the template's header row
 REQUIRED = {"code": "indicator code", "period_end": "period end", "value": "value"}
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y"]
 SAVE_AS = "In Excel, choose File, Save As, 'CSV UTF-8 (Comma delimited)', then upload that file."
@@ -95,6 +98,7 @@ class CheckedRow:
     period_end: date | None = None
     value: Decimal | None = None
     old_value: Decimal | None = None
+    version: int | None = None  # of the value recorded when the row was checked; None when there is none
 
     @property
     def will_save(self):
@@ -213,15 +217,6 @@ def parse_date(text):
     return None
 
 
-def parse_value(text):
-    text = text.strip().replace(",", "").removesuffix("%").strip()
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
-
-
 # --- Checking the rows --------------------------------------------------------------------------------
 def check_rows(rows, user, today=None):
     """A Preview of what saving `rows` (ParsedFile.rows) would do for `user`. Three queries in all."""
@@ -240,7 +235,7 @@ def check_rows(rows, user, today=None):
     recorded = {
         (m.indicator_id, m.period_end): m
         for m in Measurement.objects.filter(indicator__in=list(indicators.values())).only(
-            "indicator_id", "period_end", "value", "note"
+            "indicator_id", "period_end", "value", "note", "version"
         )
     }
     preview = Preview()
@@ -279,16 +274,12 @@ def _check(row, indicators, recordable, recorded, seen, today):
     if row.period_end < EARLIEST_PERIOD_END:
         return Outcome.REJECTED, f"{EARLIEST_PERIOD_END_MESSAGE}."
     if not row.value_text:
-        return Outcome.REJECTED, "Enter the value."
-    row.value = parse_value(row.value_text)
-    if row.value is None:
-        return Outcome.REJECTED, "Enter the value as a number, for example 42 or 17.5."
-    # Size first: quantizing a value of 1e100 or more to 3 places raises InvalidOperation.
-    if abs(row.value) >= Decimal("1e9") or row.value != row.value.quantize(Decimal("0.001")):
-        return Outcome.REJECTED, "Give the value with no more than 3 decimal places and under a billion."
+        return Outcome.UNCHANGED, "No value given: nothing is recorded for this row."
     try:
+        row.value = row.indicator.parse_value(row.value_text)
         row.indicator.validate_value(row.value)
     except ValidationError as error:
+        row.value = None  # shown as written
         return Outcome.REJECTED, " ".join(error.messages)
     key = (row.indicator.pk, row.period_end)
     if key in seen:
@@ -301,7 +292,7 @@ def _check(row, indicators, recordable, recorded, seen, today):
     existing = recorded.get(key)
     if existing is None:
         return Outcome.ADDED, ""
-    row.old_value = existing.value
+    row.old_value, row.version = existing.value, existing.version
     if existing.value == row.value and (not row.note or row.note == existing.note):
         return Outcome.UNCHANGED, "This value is already recorded."
     return Outcome.CORRECTED, f"Replaces {row.indicator.format_value(existing.value)}."
@@ -309,7 +300,10 @@ def _check(row, indicators, recordable, recorded, seen, today):
 
 # --- Saving -------------------------------------------------------------------------------------------
 def save(preview, user):
-    """Record every row the preview adds or changes, in one transaction. Returns {Outcome: count}."""
+    """Record every row the preview adds or changes, in one transaction. Returns {Outcome: count}.
+
+    Each row is saved only over the value it was checked against (none, or the version it replaces):
+    when someone else recorded or corrected one meanwhile, StaleEdit is raised and nothing is saved."""
     done = {Outcome.ADDED: 0, Outcome.CORRECTED: 0}
     with transaction.atomic():
         for row in preview.to_save:
@@ -320,6 +314,7 @@ def save(preview, user):
                 by=user,
                 correct=True,
                 reason=CORRECTION_REASON,
+                expected_version=row.version,
             )
             if outcome in done:
                 done[outcome] += 1

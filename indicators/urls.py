@@ -7,6 +7,11 @@ app_name = "indicators"
 urlpatterns = [
     path("indicators/", views.IndicatorListView.as_view(), name="indicator_list"),
     path("indicators/upload/", views.measurement_upload, name="measurement_upload"),
+    path(
+        "indicators/upload/template.csv",
+        views.measurement_upload_template,
+        name="measurement_upload_template",
+    ),
     path("indicators/how-to-read-charts/", views.how_to_read_charts, name="how_to_read_charts"),
     path("indicators/<slug:code>/", views.indicator_detail, name="indicator_detail"),
     path("indicators/<slug:code>/chart.svg", views.indicator_chart, name="indicator_chart"),

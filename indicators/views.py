@@ -21,12 +21,14 @@ from django.views.decorators.csp import csp_override
 from indicators import charts, spc, uploads
 from indicators.filters import IndicatorFilterSet
 from indicators.forms import MeasurementForm, RebaseForm, RebaseRemoveForm, UploadForm
-from indicators.models import Indicator, Measurement, Outcome, Rebase
+from indicators.models import Indicator, Measurement, Outcome, Rebase, plain_number
 from indicators.spc_reading import ASSURANCE, MARKERS, MEANINGS, VARIATION, Verdict
 from indicators.tables import IndicatorTable
-from send_portal.base_views import ObjectListView, get_permitted
+from send_portal.base_views import ObjectListView, field_labels, get_permitted, keep_input
 from send_portal.exports import escape_formula
 from send_portal.history import changes_from_history, merged
+from send_portal.middleware import upload_limit
+from send_portal.models import StaleEdit
 from send_portal.rules import who_can
 
 CORRECTION_REASON = "Corrected in the portal"
@@ -152,7 +154,7 @@ def indicator_csv(request, code):
             [
                 indicator.code,
                 measurement.period_end.isoformat(),
-                measurement.value.normalize(),
+                plain_number(measurement.value).replace(",", ""),
                 indicator.get_unit_display(),
                 measurement.expected_value,
                 measurement.status.label,
@@ -164,42 +166,69 @@ def indicator_csv(request, code):
 
 
 def measurement_add(request, code):
-    """Record a value for a period, or correct one (said explicitly); the history keeps the old value."""
+    """Record a value for a period, or correct one (said explicitly); the history keeps the old value. A
+    correction made after someone else's is refused with what they changed, keeping what was typed."""
     indicator = get_permitted(
         request.user,
         Indicator,
         "indicators.add_measurement",
-        Indicator.objects.select_related("priority"),
+        Indicator.objects.select_related("priority").with_measurements(),
         code=code,
     )
     form = MeasurementForm(
         request.POST if request.method == "POST" else None,
         indicator=indicator,
-        initial=_correction_initial(indicator, request.GET),
+        initial=_initial(indicator, request.GET),
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
             measurement, outcome = indicator.record_value(
-                by=request.user, reason=CORRECTION_REASON, **form.cleaned_data
+                period_end=data["period_end"],
+                value=data["value"],
+                note=data["note"],
+                correct=data["correct"],
+                expected_version=data["version"],
+                by=request.user,
+                reason=CORRECTION_REASON,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            # Checked again: a value someone recorded a moment ago is then refused as if it had been
+            # there first (the same message, and the form carries its version for a correction).
+            form = MeasurementForm(request.POST, indicator=indicator)
+            if form.is_valid():
+                form.add_error(None, error)
+        except StaleEdit as stale:
+            conflict = stale.current.changes_since(data["version"], labels=field_labels(form)) or {}
+            form = keep_input(MeasurementForm, request, stale.current.version, indicator=indicator)
         else:
             messages.success(request, _recorded_message(indicator, measurement, outcome))
             return redirect(indicator)
-    return render(request, "indicators/measurement_form.html", {"indicator": indicator, "form": form})
+    return render(
+        request,
+        "indicators/measurement_form.html",
+        {"indicator": indicator, "form": form, "conflict": conflict},
+    )
 
 
-def _correction_initial(indicator, query):
-    """?period_end=2026-01-31 opens the form to correct that period's value."""
+def _initial(indicator, query):
+    """?period_end=2026-01-31 opens the form to correct that period's value; otherwise the form offers the
+    next period to record (Indicator.next_period), when it has ended."""
     try:
         period_end = parse_date(query.get("period_end") or "")
     except ValueError:  # well formed but not a real date, e.g. 2026-02-30
         period_end = None
-    existing = indicator.measurements.filter(period_end=period_end).first() if period_end else None
-    if existing is None:
-        return {}
-    return {"period_end": existing.period_end, "value": existing.value.normalize(), "correct": True}
+    existing = next((m for m in indicator.series if m.period_end == period_end), None)
+    if existing is not None:
+        return {
+            "period_end": existing.period_end,
+            "value": plain_number(existing.value),
+            "correct": True,
+            "version": existing.version,
+        }
+    period = indicator.next_period()
+    return {"period_end": period.end} if period else {}
 
 
 def _recorded_message(indicator, measurement, outcome):
@@ -214,6 +243,7 @@ def _recorded_message(indicator, measurement, outcome):
     return f"{measurement.formatted_value} is recorded for {period}."
 
 
+@upload_limit(uploads.MAX_BYTES)
 def measurement_upload(request):
     """Upload values from a CSV file: a preview of every row first; nothing is saved until confirmed."""
     if not request.user.has_perm("indicators.upload_measurements"):
@@ -239,22 +269,54 @@ def _confirm_upload(request):
             request, "indicators/measurement_upload.html", {"form": UploadForm(), "problem": str(error)}
         )
     preview = uploads.check_rows(data["rows"], request.user)
-    if preview.fingerprint != data["promised"]:
-        payload = uploads.dumps(
-            uploads.ParsedFile(data["rows"], data["encoding"]), preview, request.user, data["file"]
-        )
-        return _render_preview(request, preview, payload, data["file"], data["encoding"], changed=True)
-    done = uploads.save(preview, request.user)
+    if preview.fingerprint == data["promised"]:
+        try:
+            done = uploads.save(preview, request.user)
+        except StaleEdit:  # someone recorded or corrected a value of the file after the check just above
+            preview = uploads.check_rows(data["rows"], request.user)
+        else:
+            return _saved_upload(request, preview, done, data["file"])
+    payload = uploads.dumps(
+        uploads.ParsedFile(data["rows"], data["encoding"]), preview, request.user, data["file"]
+    )
+    return _render_preview(request, preview, payload, data["file"], data["encoding"], changed=True)
+
+
+def _saved_upload(request, preview, done, filename):
+    """Say what an upload saved and what it did not, then go back to the indicators."""
     rejected = preview.count(Outcome.REJECTED)
     saved = done[Outcome.ADDED] + done[Outcome.CORRECTED]
     message = (
-        f"Saved {saved} value{pluralize(saved)} from {data['file']}: "
+        f"Saved {saved} value{pluralize(saved)} from {filename}: "
         f"{done[Outcome.ADDED]} added, {done[Outcome.CORRECTED]} corrected."
     )
     if rejected:
         message += f" {rejected} rejected row{pluralize(rejected, ' was,s were')} not saved."
     messages.success(request, message)
     return redirect("indicators:indicator_list")
+
+
+def measurement_upload_template(request):
+    """A CSV file to fill in and upload: one row for each indicator the person may record whose next
+    period has ended (Indicator.next_period), in the columns the upload reads, the value left blank."""
+    if not request.user.has_perm("indicators.upload_measurements"):
+        raise PermissionDenied(who_can("indicators.upload_measurements"))
+    indicators = (
+        Indicator.objects.recordable_by(request.user)
+        .select_related("priority")
+        .with_measurements()
+        .order_by("priority__number", "code")
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="indicator-values-template.csv"'
+    response.write("\ufeff")  # a byte-order mark, so Excel reads the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(uploads.TEMPLATE_COLUMNS)
+    for indicator in indicators:
+        period = indicator.next_period()
+        if period is not None:
+            writer.writerow([indicator.code, period.end.isoformat(), "", ""])
+    return response
 
 
 def _render_preview(request, preview, payload, filename, encoding, changed=False):

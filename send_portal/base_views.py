@@ -50,13 +50,13 @@ def versioned_edit(request, form_class, record, **form_kwargs):
         record.save_details(form.changes(), expected_version=loaded)
     except StaleEdit as stale:
         current = stale.current
-        conflict = current.changes_since(loaded, labels=_labels(form)) or {}
+        conflict = current.changes_since(loaded, labels=field_labels(form)) or {}
         form = keep_input(form_class, request, current.version, instance=current, **form_kwargs)
         return False, form, conflict
     return True, form, None
 
 
-def _labels(form):
+def field_labels(form):
     """The form's field labels, as the person saw them, without the "(optional)" of a label."""
     return {
         name: str(field.label).removesuffix(" (optional)")

@@ -81,9 +81,13 @@ class VersionedModel(models.Model):
         ).changes:
             field = self._meta.get_field(change.field)
             label = labels.get(change.field, field.verbose_name)
-            fields.append((label, _shown(field, change.old), _shown(field, change.new)))
+            fields.append((label, self.shown(field, change.old), self.shown(field, change.new)))
         names = sorted({record.history_user.display_name for record in later if record.history_user_id})
         return {"who": names, "when": latest.history_date, "fields": fields}
+
+    def shown(self, field, value):
+        """A value from a history diff as a person reads it (changes_since); a model may say it its way."""
+        return _shown(field, value)
 
 
 def _shown(field, value):

@@ -11,6 +11,8 @@ This is a project-level operation that spans every app, like the project's urls,
 rather than in one app. `manage.py load_plan` is its command-line front end.
 """
 
+import calendar
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
@@ -115,6 +117,8 @@ class LoadReport:
     tallies: dict = field(default_factory=lambda: {model: Tally() for model in LOAD_ORDER})
     notes: list = field(default_factory=list)
     demo_logins: list = field(default_factory=list)  # (username, job title, role names)
+    skipped: bool = False  # the file was already loaded as it is (load_plan's skip_if_loaded)
+    months_moved: int = 0  # how far the file's dates were moved (load_plan's move_dates)
 
     def record(self, model, outcome):
         tally = self.tallies[model]
@@ -334,16 +338,117 @@ def read_plan_file(path):
     return data
 
 
-def load_plan(path=DEFAULT_PLAN_FILE, *, demo_password=None, today=None):
+def load_plan(
+    path=DEFAULT_PLAN_FILE, *, demo_password=None, today=None, move_dates=False, skip_if_loaded=False
+):
     """Load the plan file at `path` in one transaction and return a LoadReport.
 
     With `demo_password`, every person in the file gets that password, so the demo logins work; without
     it, new people get an unusable password. Raises PlanFileError, having loaded nothing, when the file
     is malformed or a record breaks a rule of the database.
+
+    With `move_dates` (the demo), the file's dates are moved on by whole months so that the day its story
+    stands at (`partnership.plan.as_of`) is today: see move_dates_to_today. A database that already holds
+    a plan keeps the move it was first loaded with, so a later load updates the same rows.
+    With `skip_if_loaded`, a file already loaded as it is now (the same bytes, move and demo password:
+    Plan.loaded_fingerprint) is not loaded again; the report says `skipped`.
     """
     data = read_plan_file(path)
-    with transaction.atomic():
-        return PlanLoader(data, demo_password=demo_password, today=today).load()
+    today = today or timezone.localdate()
+    current = Plan.current()
+    months, note = 0, None
+    if move_dates:
+        months = months_to_today(data, today)
+        if current is not None and current.dates_moved_months != months:
+            kept = current.dates_moved_months
+            note = (
+                f"The plan in the database was loaded with its dates moved by {kept} months, so they stay "
+                f"so (today's move would be {months}). To bring the demo to today, start from an empty "
+                "database (delete db.sqlite3) and load it again."
+            )
+            months = kept
+        data = move_dates_by(data, months)
+    fingerprint = _fingerprint(path, months, demo_password)
+    if skip_if_loaded and current is not None and current.loaded_fingerprint == fingerprint:
+        report = LoadReport(skipped=True, months_moved=months)
+    else:
+        with transaction.atomic():
+            report = PlanLoader(data, demo_password=demo_password, today=today).load()
+            _remember_load(fingerprint, months)
+        report.months_moved = months
+    if note:
+        report.notes.append(note)
+    return report
+
+
+def _fingerprint(path, months, demo_password):
+    """What a load depends on, hashed: the file's bytes, the months its dates move and the demo password."""
+    digest = hashlib.sha256(Path(path).read_bytes())
+    digest.update(f"\0moved {months}\0".encode())
+    digest.update((demo_password or "").encode())
+    return digest.hexdigest()
+
+
+def _remember_load(fingerprint, months):
+    """Keep on the plan what was loaded (a bookkeeping field: no history row)."""
+    plan = Plan.current()
+    if plan is None or (plan.loaded_fingerprint, plan.dates_moved_months) == (fingerprint, months):
+        return
+    plan.loaded_fingerprint, plan.dates_moved_months = fingerprint, months
+    plan.skip_history_when_saving = True
+    try:
+        plan.save(update_fields=["loaded_fingerprint", "dates_moved_months"])
+    finally:
+        del plan.skip_history_when_saving
+
+
+# --- Moving the demo's dates to today -----------------------------------------------------------------
+# Dates that are facts of the plan stay where they are: the `partnership` section's (the inspection
+# report's publication, the plan's approvals). Every other date in the file moves.
+FIXED_SECTIONS = {"partnership"}
+
+
+def add_months(day, months):
+    """`day` moved by whole months; a month's last day stays its month's last day (30 Nov to 28 Feb),
+    and a day the target month lacks becomes its last (31 Jan + 1 month: 28 or 29 Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    if day.day == calendar.monthrange(day.year, day.month)[1]:
+        return date(year, month + 1, last)
+    return date(year, month + 1, min(day.day, last))
+
+
+def months_to_today(data, today):
+    """The whole months that bring the file's story day (`partnership.plan.as_of`) nearest to `today`
+    without passing it; 0 when the file has no story day or its day is not past."""
+    as_of = (
+        Entry(data, "plan file", is_root=True)
+        .mapping("partnership")
+        .mapping("plan")
+        .date("as_of", required=False)
+    )
+    if as_of is None or as_of >= today:
+        return 0
+    months = (today.year - as_of.year) * 12 + today.month - as_of.month
+    return months if add_months(as_of, months) <= today else months - 1
+
+
+def move_dates_by(data, months):
+    """A copy of the parsed plan file with every date outside FIXED_SECTIONS moved by `months`."""
+    if not months:
+        return data
+
+    def moved(value):
+        if isinstance(value, dict):
+            return {key: moved(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [moved(item) for item in value]
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return add_months(value, months)
+        return value
+
+    return {key: value if key in FIXED_SECTIONS else moved(value) for key, value in data.items()}
 
 
 # --- Writing the database -----------------------------------------------------------------------------
@@ -757,7 +862,10 @@ class PlanLoader:
         for entry in self.root.entries("meetings", name=lambda m: f"{m.get('group')} {m.get('date')}"):
             group = self._group(entry, "group")
             meeting_date = entry.date("date")
-            title = entry.text("title")
+            kind = entry.choice("kind", MeetingKind, MeetingKind.MEETING)
+            # No title: the group and date name the meeting, as in the portal's form.
+            title = entry.text("title", required=False)
+            title = title or Meeting(group=group, date=meeting_date, kind=kind).default_title()
             self._check_unique(seen, f"{group.slug} {meeting_date} {title}", entry, "title")
             meetings.append((entry, group, meeting_date, title))
             dates_by_group.setdefault(group.slug, []).append(meeting_date)

@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "actions",
     "indicators",
     "governance",
+    "reporting",
+    "notifications",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +64,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "send_portal.middleware.RequestSizeMiddleware",  # before anything reads the body (the CSRF check)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -96,6 +100,17 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several people at once (docs/reliability.md, bench/sqlite_writers.sh): every transaction takes the
+    # write lock when it begins (the task worker's claim of a task every second included) (a transaction that read first and then wants to write would otherwise be
+    # refused at once, "database is locked", without waiting), waits up to SQLITE_TIMEOUT seconds for it,
+    # and readers never wait for the writer (write-ahead log). A lock still held after that answers 503.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env.int("SQLITE_TIMEOUT", default=20),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------------------
@@ -128,7 +143,21 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# The address is the one that connected (REMOTE_ADDR), or behind a reverse proxy the one the proxy saw:
+# each of AXES_PROXY_COUNT proxies in a row appends the address it saw to X-Forwarded-For (nginx:
+# `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for`), so the client is that many entries from
+# the right, and whatever a client wrote there itself (further left) is ignored. ipware counts only the
+# proxies listed in the header, not the nearest one (REMOTE_ADDR), and must accept a longer header.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
+    PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=1)
+    if PROXY_COUNT < 1:
+        raise ImproperlyConfigured("AXES_PROXY_COUNT must be 1 or more with BEHIND_PROXY=True.")
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3  # a reset link works for three hours
 
@@ -141,7 +170,7 @@ if env.str("SMTP_HOST", default=""):
             "OPTIONS": {
                 "host": env.str("SMTP_HOST"),
                 "port": env.int("SMTP_PORT", default=587),
-                "use_tls": True,
+                "use_tls": env.bool("SMTP_USE_TLS", default=True),
                 "username": env.str("SMTP_USER", default=""),
                 "password": env.str("SMTP_PASSWORD", default=""),
             },
@@ -150,9 +179,23 @@ if env.str("SMTP_HOST", default=""):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
+# The portal's own address, for links in mail (which has no request to build them from).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- Background tasks -------------------------------------------------------------------------------
+# django.tasks with django-tasks-db: tasks wait in the database until `manage.py db_worker` runs them
+# (`make run` starts one beside the web server). Tests run them at once (tests/conftest.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A task RUNNING for longer than this is taken to have lost its worker and is run again (reclaim_tasks).
+TASK_RECLAIM_AFTER_MINUTES = env.int("TASK_RECLAIM_AFTER_MINUTES", default=30)
+
+# --- Reminders --------------------------------------------------------------------------------------
+REMINDER_DAYS_AHEAD = env.int("REMINDER_DAYS_AHEAD", default=14)  # "due in the next N days"
+REMINDER_BOARD_DAYS = env.int("REMINDER_BOARD_DAYS", default=7)  # "before each Board": this many days before
+
 # --- Security headers -------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", False) else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
@@ -187,6 +230,13 @@ STORAGES = {
     },
 }
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# Request bodies. A page's largest file (evidence: EVIDENCE_MAX_BYTES; a CSV of indicator values: 1 MB,
+# indicators.uploads.MAX_BYTES) plus its other fields, at most DATA_UPLOAD_MAX_MEMORY_SIZE (a CSV preview's
+# signed rows fit), is all a request may send: send_portal.middleware.RequestSizeMiddleware refuses a larger
+# one, by its Content-Length, before reading it (413). Files over FILE_UPLOAD_MAX_MEMORY_SIZE are streamed
+# to a temporary file rather than held in memory. Let the reverse proxy refuse larger bodies too (README).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB, Django's default, stated here because the limits add up
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Forms and tables -------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]

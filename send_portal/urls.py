@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.urls import include, path
 
 from send_portal import views
-from send_portal.forms import SignInForm
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -11,7 +11,10 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
+        # Not one transaction: checking a password takes a second of CPU, and on SQLite a transaction holds
+        # the database's write lock from its start (docs/reliability.md), so eight people signing in at once
+        # would queue behind each other's hashing. Its writes (session, last login, lockout) stand alone.
+        transaction.non_atomic_requests(views.SignInView.as_view()),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -38,5 +41,7 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("", include("governance.urls")),
     path("", include("send_portal.plan_import.urls")),
+    path("", include("notifications.urls")),
+    path("", include("reporting.urls")),
 ]
 handler500 = "send_portal.views.server_error"

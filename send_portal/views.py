@@ -5,25 +5,39 @@ import sys
 from collections import defaultdict
 
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import LoginView
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.csrf import requires_csrf_token
 
-from actions.models import TAG_COLOURS, Priority, ProgressUpdate, Status
-from governance.models import Meeting
+from actions.models import TAG_COLOURS, Action, Priority, ProgressUpdate, Status, leads_work
+from governance.models import Escalation, Meeting
 from indicators.digests import digests_of, overview
 from indicators.models import Indicator
+from indicators.reading import thin_data_sentence
+from reporting.summary import decisions_sought, priority_summaries
+from send_portal.forms import SignInForm
+from send_portal.rules import is_board_member
 
 logger = logging.getLogger(__name__)
 
 
+DASHBOARD_ATTENTION = 5  # actions and indicators "needing attention most" on the first screen
+DASHBOARD_ESCALATIONS = 10
+
+
 def dashboard(request):
-    """The plan at a glance: each priority's actions by status, overdue and not updated, the latest
-    updates and the next Board meeting. Every number links to the list behind it."""
-    priorities = list(Priority.objects.visible_to(request.user).with_action_counts())
+    """The Board's first screen: each priority's judged status (assessment, reason, change since the last
+    Board, the ask) from its highlight reports; then escalations waiting for a decision; then the few
+    actions and indicators needing attention most. The counts follow one click down, every number a
+    link to the list behind it; then the latest updates, in sentences."""
+    user = request.user
+    today = timezone.localdate()
+    priorities = list(Priority.objects.visible_to(user).with_action_counts(today))
     totals = {
         "total": sum(p.total for p in priorities),
         "overdue": sum(p.overdue for p in priorities),
@@ -33,31 +47,81 @@ def dashboard(request):
             for status in Status
         ],
     }
-    updates = (
-        ProgressUpdate.objects.visible_to(request.user).select_related("action", "author").latest_first()[:8]
+    summaries = priority_summaries(priorities)  # 1 query
+    next_board_meeting = Meeting.objects.visible_to(user).next_board_meeting(today)
+    escalations = (
+        Escalation.objects.visible_to(user).open().select_related("action", "indicator", "raised_by")
     )
+    attention = Action.objects.visible_to(user).for_table().needing_attention(today)
+    updates = ProgressUpdate.objects.visible_to(user).select_related("action", "author").latest_first()[:8]
     # Counts and "where should the Board look" from each indicator's cached digest: no indicator is read.
-    digests = digests_of(Indicator.objects.visible_to(request.user))  # 1 query
+    digests = digests_of(Indicator.objects.visible_to(user))  # 1 query
     by_priority = defaultdict(list)
     for digest in digests:
         by_priority[digest.priority_id].append(digest)
+    indicator_totals = overview(digests, shown=0)  # no query: the rows come with the digests
     return render(
         request,
         "dashboard.html",
         {
             "priorities": priorities,
+            "summaries": summaries,
+            "decisions_sought": decisions_sought(summaries),
             "totals": totals,
+            "escalations": list(escalations.order_by("raised_at", "pk")[:DASHBOARD_ESCALATIONS]),
+            "escalation_count": escalations.count(),
+            "attention": list(attention[:DASHBOARD_ATTENTION]),
+            "attention_count": sum(p.attention for p in priorities),  # the same rule, no query
+            "indicators_to_look_at": indicator_totals.where_to_look[:DASHBOARD_ATTENTION],
+            "thin_data": thin_data_sentence(digest.row for digest in digests),
             "indicators_by_priority": [
                 (p, overview(by_priority[p.pk], shown=0, looked_at=0)) for p in priorities
             ],
-            "indicator_totals": overview(digests, shown=0),  # no query: the rows come with the digests
+            "indicator_totals": indicator_totals,
             "updates": updates,
-            "next_board_meeting": Meeting.objects.visible_to(request.user).next_board_meeting(),
+            "next_board_meeting": next_board_meeting,
+            "your_work": _your_work(user, summaries, next_board_meeting, today),
             "import_url": reverse("plan_import:upload")
             if request.user.has_perm("send_portal.import_plan")
             else None,
         },
     )
+
+
+def _your_work(user, summaries, next_board_meeting, today):
+    """For a workstream lead: the priorities they lead, whether each has its report to the next Board, and
+    how many of their actions need attention (one query); None for anyone who leads nothing."""
+    led = [s for s in summaries if s.priority.lead_id == user.pk]
+    mine = Action.objects.mine(user)
+    if not led and not mine.exists():
+        return None
+    reports = []
+    for summary in led:
+        written = (
+            summary.report
+            if next_board_meeting and summary.report and summary.report.meeting_id == next_board_meeting.pk
+            else None
+        )
+        reports.append((summary.priority, written))
+    return {"reports": reports, "needing_attention": mine.needing_attention(today).count()}
+
+
+def landing_url(user):
+    """Where a person lands after signing in: a Board member on the dashboard; someone who leads a
+    priority or an action (and is not on the Board) on 'My actions'; anyone else on the dashboard."""
+    if not is_board_member(user) and leads_work(user):
+        return resolve_url("actions:action_mine")
+    return resolve_url("dashboard")
+
+
+class SignInView(LoginView):
+    """Sign in, then go to the page asked for (a safe `next`), else to the person's landing page."""
+
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return landing_url(self.request.user)
 
 
 @login_not_required
@@ -95,13 +159,22 @@ def server_error(request):
 
 
 def is_connection_error(error):
-    """True for 'cannot reach the database' errors; False for anything else, e.g. a broken query."""
+    """True for 'cannot use the database now' errors: unreachable, or (SQLite) still locked by another
+    writer after the busy timeout. False for anything else, e.g. a broken query."""
     if isinstance(error, InterfaceError):
         return True
     if not isinstance(error, OperationalError):
         return False
     text = str(error).lower()
-    phrases = ("connection", "could not connect", "server closed", "terminating", "timeout", "unable to open")
+    phrases = (
+        "connection",
+        "could not connect",
+        "server closed",
+        "terminating",
+        "timeout",
+        "unable to open",
+        "database is locked",
+    )
     return any(phrase in text for phrase in phrases)
 
 

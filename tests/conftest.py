@@ -1,6 +1,7 @@
 """Shared fixtures: one user per role, built from the same ensure_roles() the migration uses."""
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
@@ -8,10 +9,23 @@ from send_portal.roles import ADMINISTRATOR, BOARD_MEMBER, OPERATIONS_GROUP, WOR
 from tests.factories import PriorityFactory, UserFactory
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, test in a database file (one per run, in pytest's temporary directory), as `make run`
+    does, rather than in memory: threads in a test then each open their own connection and meet the
+    same locking as several people at once (an in-memory database shares one cache and fails at once
+    with "database table is locked"). PostgreSQL is left as it is."""
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_quiet(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    # Tasks run inside .enqueue() (after the transaction commits: enqueueing waits for on_commit).
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()  # charts and indicator digests cached by one test are never read by another
 

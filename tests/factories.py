@@ -18,6 +18,7 @@ from governance.models import (
     MeetingAction,
 )
 from indicators.models import Direction, Indicator, Measurement, Rebase, Unit
+from reporting.models import Ask, Assessment, HighlightReport
 from send_portal.models import Organisation, User
 
 
@@ -188,3 +189,14 @@ class FeedbackItemFactory(DjangoModelFactory):
 
     you_said = "We did not know who to contact while we waited."
     we_did = "Letters now name a contact in the SEND team."
+
+
+class HighlightReportFactory(DjangoModelFactory):
+    class Meta:
+        model = HighlightReport
+
+    priority = factory.SubFactory(PriorityFactory)
+    meeting = factory.SubFactory(MeetingFactory, group=factory.SubFactory(GroupFactory, board=True))
+    assessment = Assessment.ON_TRACK
+    reason = "Every action is on schedule."
+    ask_kind = Ask.NONE

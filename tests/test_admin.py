@@ -1,6 +1,6 @@
 """The Django admin: every registered model's pages render, and the admin keeps the plan's rules."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from itertools import count
 
@@ -15,9 +15,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import Action, Status
+from actions.models import Action, Priority, Status
 from governance.models import BoardPack, Escalation
-from send_portal.models import Partnership
+from governance.services import board_pack_context
+from indicators.models import Measurement
+from notifications.models import ItemReason, MessageKind, Preference, SentItem, SentMessage
+from send_portal.models import Partnership, StaleEdit
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
@@ -25,6 +28,7 @@ from tests.factories import (
     DecisionFactory,
     FeedbackItemFactory,
     GroupFactory,
+    HighlightReportFactory,
     IndicatorFactory,
     MeasurementFactory,
     MeetingActionFactory,
@@ -38,6 +42,30 @@ from tests.factories import (
 )
 
 _numbers = count(1)
+
+
+def _sent_message():
+    person = UserFactory()
+    message = SentMessage.objects.create(
+        recipient=person,
+        kind=MessageKind.DIGEST,
+        key=f"digest:{next(_numbers)}",
+        subject="Reminder",
+        to_address=person.email,
+    )
+    SentItem.objects.create(message=message, reason=ItemReason.OVERDUE, action=ActionFactory())
+    return message
+
+
+def _task_result():
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    return DBTaskResult.objects.create(
+        task_path="notifications.tasks.send_digest",
+        backend_name="default",
+        args_kwargs={"args": [1, "week:2026-W49"], "kwargs": {}},
+        run_after=get_date_max(),
+    )
 
 
 def _priority():
@@ -112,10 +140,14 @@ MAKERS = {
     "governance.BoardPack": lambda: BoardPack.objects.create(
         meeting=MeetingFactory(), html="<p>Pack</p>", pdf=b"%PDF", generated_by=UserFactory()
     ),
+    "notifications.Preference": lambda: Preference.objects.create(person=UserFactory()),
+    "notifications.SentMessage": _sent_message,
+    "django_tasks_database.DBTaskResult": _task_result,
+    "reporting.HighlightReport": lambda: HighlightReportFactory(author=UserFactory()),
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
-PORTAL_APPS = {"send_portal", "actions", "indicators", "governance"}
+PORTAL_APPS = {"send_portal", "actions", "indicators", "governance", "reporting", "notifications"}
 registered_models = pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
 portal_models = pytest.mark.parametrize(
     "model",
@@ -162,6 +194,9 @@ def test_every_portal_model_is_registered():
         "governance.FeedbackItem",
         "governance.Escalation",
         "governance.BoardPack",
+        "notifications.Preference",
+        "notifications.SentMessage",
+        "reporting.HighlightReport",
     }
 
 
@@ -514,3 +549,54 @@ def test_editing_a_meeting_s_decision_inline_in_the_admin_bumps_only_that_decisi
     changed.refresh_from_db(), untouched.refresh_from_db(), meeting.refresh_from_db()
     assert (changed.text, changed.version) == ("Revised wording", 2)
     assert (untouched.version, meeting.version) == (1, 1)
+
+
+def test_a_priority_saved_in_the_admin_is_listed_in_number_order_everywhere(admin_client):
+    for number in (1, 2, 3, 5):
+        ActionFactory(priority=PriorityFactory(number=number))
+    # Priority 4 is saved through the admin's own form, after 5 was created.
+    response = admin_client.post(
+        admin_url(Priority, "add"),
+        {
+            "number": "4",
+            "kind": "priority_action",
+            "short_title": "Preparing for adulthood",
+            "statement": "Leaders should prepare young people for adulthood.",
+            "actions-TOTAL_FORMS": "0",
+            "actions-INITIAL_FORMS": "0",
+            "actions-MIN_NUM_FORMS": "0",
+            "actions-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    ActionFactory(priority=Priority.objects.get(number=4))
+
+    dashboard = admin_client.get(reverse("dashboard"))
+    pack = board_pack_context(MeetingFactory(), today=timezone.localdate())
+
+    assert [p.number for p in dashboard.context["priorities"]] == [1, 2, 3, 4, 5]
+    assert [p.number for p, _ in dashboard.context["indicators_by_priority"]] == [1, 2, 3, 4, 5]
+    assert [p.number for p in pack["priorities"]] == [1, 2, 3, 4, 5]
+
+
+def test_correcting_a_value_in_the_admin_makes_a_correction_form_opened_before_it_stale(
+    admin_client, admin_user
+):
+    measurement = MeasurementFactory(recorded_by=UserFactory(), value=25, period_end=date(2025, 6, 30))
+    response = admin_client.post(
+        admin_url(Measurement, "change", measurement.pk),
+        {
+            "indicator": measurement.indicator.pk,
+            "period_end": measurement.period_end.isoformat(),
+            "value": "26",
+            "note": "Corrected in the admin",
+            "recorded_by": admin_user.pk,
+        },
+    )
+    assert response.status_code == 302
+    measurement.refresh_from_db()
+    assert (measurement.value, measurement.version) == (26, 2)
+    with pytest.raises(StaleEdit):
+        measurement.indicator.record_value(
+            period_end=measurement.period_end, value=27, note="x", correct=True, expected_version=1
+        )

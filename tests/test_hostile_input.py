@@ -1,7 +1,10 @@
 """Random and hostile input to every form never breaks a page, and what is saved is shown escaped."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -62,6 +65,41 @@ def test_the_update_form_answers_hostile_input_with_errors_or_success(
             "evidence_link": link,
             "next_steps": next_steps,
             "version": version,
+        },
+    )
+    assert response.status_code in (200, 302)
+    page = client.get(action.get_absolute_url())
+    assert page.status_code == 200
+    assert b"<script>alert('x')</script>" not in page.content
+    assert b"<img src=x onerror" not in page.content
+
+
+@RUNS
+@given(
+    status=CHOICES,
+    overdue_reason=HOSTILE_TEXT,
+    revised=DATES,
+    revision_reason=HOSTILE_TEXT,
+    kept=HOSTILE_TEXT,
+)
+def test_the_update_form_on_an_overdue_action_answers_hostile_input_with_errors_or_success(
+    client, operations, priority, status, overdue_reason, revised, revision_reason, kept
+):
+    today = timezone.localdate()
+    action = ActionFactory(
+        priority=priority, start_date=today - timedelta(days=60), due_date=today - timedelta(days=1)
+    )
+    client.force_login(operations)
+    response = client.post(
+        reverse("actions:progressupdate_add", args=[action.ref]),
+        {
+            "version": action.version,
+            "status": status,
+            "narrative": "Progress.",
+            "overdue_reason": overdue_reason,
+            "revised_due_date": revised,
+            "revision_reason": revision_reason,
+            "kept_evidence": kept,
         },
     )
     assert response.status_code in (200, 302)

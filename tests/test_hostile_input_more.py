@@ -87,14 +87,20 @@ VALUES = st.one_of(
 
 
 @FEW
-@given(period_end=DATES, value=VALUES, note=HOSTILE_TEXT, correct=st.sampled_from(["", "on", "x\x00"]))
+@given(
+    period_end=DATES,
+    value=st.one_of(VALUES, st.sampled_from(["9,480", "9,7", "1,25", "17.5%", "12 weeks", "1,2,3"])),
+    note=HOSTILE_TEXT,
+    correct=st.sampled_from(["", "on", "x\x00"]),
+    version=st.one_of(st.just(""), NUMBERS, HOSTILE_TEXT),
+)
 def test_recording_a_value_answers_hostile_input_with_errors_or_success(
-    client, lead, indicator, period_end, value, note, correct
+    client, lead, indicator, period_end, value, note, correct, version
 ):
     client.force_login(lead)
     response = client.post(
         reverse("indicators:measurement_add", args=[indicator.code]),
-        {"period_end": period_end, "value": value, "note": note, "correct": correct},
+        {"period_end": period_end, "value": value, "note": note, "correct": correct, "version": version},
     )
     assert response.status_code in (200, 302)
     assert_pages_escape(client, *indicator_pages(indicator))
@@ -338,7 +344,7 @@ def test_the_agenda_forms_answer_hostile_input_with_errors_or_success(
             "order": data.draw(NUMBERS),
             "title": data.draw(HOSTILE_TEXT),
             "priority": data.draw(one_of_or_garbage(priority.pk)),
-            "action_refs": data.draw(st.one_of(st.just("P1.1, p1.1"), HOSTILE_TEXT)),
+            "actions": data.draw(st.lists(one_of_or_garbage(*priority.actions.values_list("pk", flat=True)))),
             "presenter": data.draw(one_of_or_garbage(operations.pk)),
             "presenter_role": data.draw(HOSTILE_TEXT),
             "version": a_version(data.draw, item),
@@ -397,12 +403,20 @@ def test_the_action_log_forms_answer_hostile_input_with_errors_or_success(
     assert_pages_escape(client, *meeting_pages(client, meeting, operations))
 
 
+def a_name(text):
+    """Hostile text as a person's name can be stored: at most 150 characters, no NUL (PostgreSQL)."""
+    return text.replace("\x00", "")[:150]
+
+
 @RUNS
 @given(data=st.data())
 def test_the_attendance_form_answers_hostile_input_with_errors_or_success(
     client, operations, board_member, lead, meeting, data
 ):
     client.force_login(operations)
+    board_member.first_name = a_name(data.draw(HOSTILE_TEXT))  # the name is each choice's legend
+    board_member.save()
+    assert_pages_escape(client, reverse("governance:attendance_edit", args=[meeting.pk]))
     statuses = one_of_or_garbage(*AttendanceStatus.values, "")
     response = client.post(
         reverse("governance:attendance_edit", args=[meeting.pk]),
@@ -415,6 +429,20 @@ def test_the_attendance_form_answers_hostile_input_with_errors_or_success(
     )
     assert response.status_code in (200, 302)
     assert client.get(meeting.get_absolute_url()).status_code == 200
+
+
+def test_a_name_holding_markup_is_shown_as_text_on_the_attendance_form(client, operations, lead, meeting):
+    lead.first_name, lead.last_name = '<button formaction="https://evil.example/">Vote</button>', "<b>Jo</b>"
+    lead.save()
+    client.force_login(operations)
+
+    page = client.get(reverse("governance:attendance_edit", args=[meeting.pk])).content.decode()
+
+    assert "<button formaction" not in page and "<b>Jo</b>" not in page
+    assert (
+        "&lt;button formaction=&quot;https://evil.example/&quot;&gt;Vote&lt;/button&gt; &lt;b&gt;Jo&lt;/b&gt;"
+        in page
+    )
 
 
 @RUNS
@@ -527,3 +555,37 @@ def test_the_password_reset_forms_answer_hostile_input_without_a_server_error(
     uid, token = uid.replace("/", "") or "x", token.replace("/", "") or "x"
     response = client.get(reverse("password_reset_confirm", args=[uid, token]))
     assert response.status_code in (200, 302, 404)
+
+
+# --- Highlight reports ---------------------------------------------------------------------------------
+@FEW
+@given(data=st.data())
+def test_the_highlight_report_form_answers_hostile_input_with_errors_or_success(
+    client, operations, meeting, priority, data
+):
+    from reporting.models import Ask, Assessment, HighlightReport
+
+    client.force_login(operations)
+    action = ActionFactory(priority=priority)
+    HighlightReport.objects.filter(meeting=meeting).delete()
+    add = reverse("reporting:highlightreport_add", args=[meeting.pk, priority.number])
+
+    def fields(version=""):
+        return {
+            "assessment": data.draw(one_of_or_garbage(*Assessment.values)),
+            "reason": data.draw(HOSTILE_TEXT),
+            "achievements": data.draw(HOSTILE_TEXT),
+            "risks": data.draw(HOSTILE_TEXT),
+            "ask_kind": data.draw(one_of_or_garbage(*Ask.values)),
+            "ask": data.draw(HOSTILE_TEXT),
+            "actions": data.draw(one_of_or_garbage(action.pk)),
+            "version": version,
+        }
+
+    assert client.post(add, fields()).status_code in (200, 302)
+    report = HighlightReport.objects.filter(meeting=meeting).first()
+    if report is not None:
+        edit = reverse("reporting:highlightreport_edit", args=[report.pk])
+        assert client.post(edit, fields(a_version(data.draw, report))).status_code in (200, 302)
+        assert_pages_escape(client, report.get_absolute_url(), reverse("dashboard"))
+    assert_pages_escape(client, reverse("reporting:meeting_reports", args=[meeting.pk]))

@@ -7,17 +7,20 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from governance.models import BoardPack, CalendarFeed, Escalation
+from governance.models import BoardPack, BoardPackRequest, CalendarFeed, Escalation, PackRequestStatus
+from notifications.services import unsubscribe_token
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
     DecisionFactory,
     FeedbackItemFactory,
     GroupFactory,
+    HighlightReportFactory,
     IndicatorFactory,
     MeasurementFactory,
     MeetingActionFactory,
     MeetingFactory,
+    PriorityFactory,
     ProgressUpdateFactory,
     RebaseFactory,
     UserFactory,
@@ -75,6 +78,13 @@ MATRIX = {
     "governance:action_escalate": ("get", (302, 403, 403, 403, 200, 200)),
     "governance:indicator_escalate": ("get", (302, 403, 403, 403, 200, 200)),
     "governance:boardpack_generate": ("post", (302, 403, 403, 403, 302, 302)),
+    # A requested pack's progress (with a failure's reason) and its retry: whoever may generate packs.
+    "governance:boardpackrequest_detail": ("get", (302, 403, 403, 403, 200, 200)),
+    "governance:boardpackrequest_retry": ("post", (302, 403, 403, 403, 302, 302)),
+    "notifications:preferences": ("get", (302, 200, 200, 200, 200, 200)),
+    "notifications:unsubscribe": ("get", (200, 200, 200, 200, 200, 200)),  # the signed link is the key
+    "notifications:compliance": ("get", (302, 403, 403, 403, 200, 200)),
+    "notifications:sentmessage_list": ("get", (302, 403, 403, 403, 200, 200)),
     "actions:action_history": ("get", (302, 200, 200, 200, 200, 200)),
     "indicators:indicator_list": ("get", (302, 200, 200, 200, 200, 200)),
     "indicators:indicator_detail": ("get", (302, 200, 200, 200, 200, 200)),
@@ -97,6 +107,13 @@ MATRIX = {
     "plan_import:confirm": ("get", (302, 403, 403, 403, 302, 302)),
     "plan_import:export": ("get", (302, 200, 200, 200, 200, 200)),
     "plan_import:template": ("get", (302, 200, 200, 200, 200, 200)),
+    # The upload's template: whoever may upload, with the rows of the indicators they may record.
+    "indicators:measurement_upload_template": ("get", (302, 403, 200, 200, 200, 200)),
+    # Highlight reports: everyone reads; the priority's lead, the Operations Group and admins write.
+    "reporting:meeting_reports": ("get", (302, 200, 200, 200, 200, 200)),
+    "reporting:highlightreport_detail": ("get", (302, 200, 200, 200, 200, 200)),
+    "reporting:highlightreport_add": ("get", (302, 403, 200, 403, 200, 200)),
+    "reporting:highlightreport_edit": ("get", (302, 403, 200, 403, 200, 200)),
 }
 
 
@@ -124,13 +141,17 @@ def world(priority, lead, other_lead):
     action = ActionFactory(ref="P1.1", priority=priority, due_date=timezone.localdate() + timedelta(days=30))
     update = ProgressUpdateFactory(action=action, evidence_name="report.pdf")
     update.evidence_file.save("report.pdf", ContentFile(b"%PDF-1.4 test"))
-    return {
+    world = {
         "priority": priority,
         "action": action,
         "update": update,
         **governance_world(action),
         **indicators_world(priority),
     }
+    # A report of `priority` to an earlier Board meeting (the add URL writes one to world["meeting"]).
+    earlier = MeetingFactory(group=world["meeting"].group, date=world["meeting"].date - timedelta(days=28))
+    world["report"] = HighlightReportFactory(priority=priority, meeting=earlier)
+    return world
 
 
 def governance_world(action):
@@ -147,6 +168,9 @@ def governance_world(action):
         "escalation": escalation,
         "indicator": IndicatorFactory(priority=action.priority),
         "pack": BoardPack.objects.create(meeting=meeting, html="<p>Pack</p>", pdf=b"%PDF-1.7 pack"),
+        "failed_request": BoardPackRequest.objects.create(
+            meeting=meeting, status=PackRequestStatus.FAILED, error="Out of memory"
+        ),
         "feed": CalendarFeed.objects.create(user=UserFactory(username="subscriber")),
     }
 
@@ -163,6 +187,10 @@ def url_for(name, world):
         "password_reset_confirm": ["MQ", "not-a-valid-token"],
         **governance_url_args(world),
         **indicators_url_args(world),
+        "reporting:meeting_reports": [world["meeting"].pk],
+        "reporting:highlightreport_add": [world["meeting"].pk, world["priority"].number],
+        "reporting:highlightreport_detail": [world["report"].pk],
+        "reporting:highlightreport_edit": [world["report"].pk],
     }.get(name, [])
     return reverse(name, args=args)
 
@@ -191,6 +219,9 @@ def governance_url_args(world):
         "governance:boardpack_generate": [meeting],
         "governance:boardpack_detail": [world["pack"].pk],
         "governance:boardpack_pdf": [world["pack"].pk],
+        "governance:boardpackrequest_detail": [world["failed_request"].pk],
+        "governance:boardpackrequest_retry": [world["failed_request"].pk],
+        "notifications:unsubscribe": [unsubscribe_token(world["feed"].user)],
         "governance:calendar_feed": [world["feed"].token],
         "governance:action_escalate": [world["action"].ref],
         "governance:indicator_escalate": [world["indicator"].code],
@@ -249,6 +280,13 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_come_back(client, world):
         "/meetings/actions/999999/close/",
         "/meetings/calendar/not-the-secret.ics",
         "/indicators/NO-SUCH/escalate/",
+        "/meetings/packs/requests/999999/",
+        "/email/unsubscribe/not-a-signed-token/",
+        "/highlight-reports/999999/",
+        "/highlight-reports/999999/edit/",
+        "/meetings/999999/highlight-reports/",
+        "/meetings/999999/highlight-reports/priority-1/write/",
+        "/meetings/1/highlight-reports/priority-99/write/",
     ],
 )
 def test_governance_pages_for_things_that_do_not_exist_answer_404(client, world, operations, path):
@@ -329,3 +367,46 @@ def test_a_rebase_of_another_indicator_cannot_be_removed_through_this_one(client
     url = reverse("indicators:rebase_delete", args=[world["measured_indicator"].code, other.pk])
     assert client.post(url, {"reason": "Wrong indicator"}).status_code == 404
     assert other.__class__.objects.filter(pk=other.pk).exists()
+
+
+@pytest.mark.parametrize("role", ["board_member", "other_lead"])
+def test_a_refusal_to_write_a_highlight_report_says_who_can(request, client, world, role):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(url_for("reporting:highlightreport_add", world))
+    assert response.status_code == 403
+    assert (
+        b"Only the workstream lead of the priority, the Operations Group and administrators"
+        in response.content
+    )
+
+
+def test_highlight_reports_go_only_to_board_meetings(client, world, operations):
+    ops_meeting = MeetingFactory(group=GroupFactory())
+    client.force_login(operations)
+    assert client.get(reverse("reporting:meeting_reports", args=[ops_meeting.pk])).status_code == 404
+    url = reverse("reporting:highlightreport_add", args=[ops_meeting.pk, world["priority"].number])
+    assert client.get(url).status_code == 404
+
+
+def test_the_editable_reports_are_exactly_those_the_rule_allows(
+    world, lead, other_lead, operations, board_member
+):
+    from reporting.models import HighlightReport
+
+    HighlightReportFactory(meeting=world["report"].meeting, priority=PriorityFactory(number=7))
+    editable = {}
+    for user in (lead, other_lead, operations, board_member):
+        allowed = {
+            r.pk
+            for r in HighlightReport.objects.all()
+            if user.has_perm("reporting.change_highlightreport", r)
+        }
+        editable[user.username] = set(HighlightReport.objects.editable_by(user).values_list("pk", flat=True))
+        assert editable[user.username] == allowed, user.username
+    assert editable == {
+        "lead": {world["report"].pk},
+        "otherlead": set(),
+        "ops": editable["ops"],
+        "board": set(),
+    }
+    assert len(editable["ops"]) == 2

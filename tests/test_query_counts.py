@@ -194,6 +194,7 @@ INDICATOR_PAGES = [
     reverse("indicators:indicator_list") + "?status=off_track&status=on_track",
     reverse("indicators:indicator_list") + "?overdue=on&priority=1&q=Indicator",
     reverse("indicators:indicator_list") + "?_export=csv",
+    reverse("indicators:measurement_upload_template"),
     reverse("dashboard"),
     reverse("actions:priority_detail", args=[1]),
 ]
@@ -355,3 +356,38 @@ def test_what_changed_and_the_board_pack_run_the_same_number_of_queries_for_3_an
     page = client.get(url).content.decode()
     assert "Revised due dates (30)" in page and "Status changes (30)" in page
     assert "Corrected indicator values (10)" in page
+
+
+# --- The dashboard's first screen: highlight reports, escalations, what needs attention -----------------
+def add_board_cycles(n, board):
+    """n Board meetings, each with a highlight report from each of five priorities (citing an action and an
+    indicator), an escalation and an overdue action."""
+    from governance.models import Escalation
+    from tests.factories import HighlightReportFactory, IndicatorFactory, MeetingFactory
+
+    for _ in range(n):
+        earliest = board.meetings.order_by("date").values_list("date", flat=True).first()
+        meeting = MeetingFactory(group=board, date=(earliest or date(2026, 12, 1)) - timedelta(days=28))
+        for number in range(1, 6):
+            priority = PriorityFactory(number=number)
+            report = HighlightReportFactory(priority=priority, meeting=meeting, author=UserFactory())
+            report.actions.add(ActionFactory(priority=priority, overdue=True))
+            report.indicators.add(IndicatorFactory(priority=priority))
+        Escalation.objects.create(action=ActionFactory(), reason="Needs the Board.", raised_by=UserFactory())
+
+
+@pytest.mark.parametrize("role", ["board_member", "lead"])
+def test_the_dashboard_runs_the_same_number_of_queries_for_1_and_10_board_cycles(
+    request, client, board, role
+):
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    url = reverse("dashboard")
+    add_board_cycles(1, board)
+    count_queries(client, url)
+    before = count_queries(client, url)
+
+    add_board_cycles(9, board)
+    count_queries(client, url)  # the indicators changed: their digests are worked out again, once
+
+    assert count_queries(client, url) == before

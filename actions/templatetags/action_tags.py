@@ -21,3 +21,15 @@ def action_flags(action, today=None):
     """'Overdue' and 'No recent update' tags for an open action, from the model's one rule for each."""
     tags = format_html_join("", "{}", ((tag_html(flag, FLAG_COLOUR),) for flag in action.flags(today)))
     return format_html('<span class="portal-flags">{}</span>', tags) if tags else ""
+
+
+@register.simple_tag
+def action_reading(action, today=None):
+    """The action's one status reading: its declared status as a tag, then the declaration's date and the
+    schedule facts in words, e.g. [On track] (declared 3 Nov) · due 30 Sep, 62 days overdue."""
+    reading = action.reading(today)
+    return format_html(
+        '<span class="portal-reading">{} <span class="portal-reading__details">{}</span></span>',
+        tag_html(reading.status.label, TAG_COLOURS[reading.status]),
+        reading.details,
+    )

@@ -4,11 +4,13 @@ import functools
 
 from django import template
 from django.templatetags.static import static
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from indicators.charts import static_svg_data_uri
 from indicators.digests import overview_of
 from indicators.models import OUTCOME_COLOURS, Outcome
+from indicators.reading import thin_data_sentence
+from indicators.spc_reading import NO_DATA, TOO_FEW
 from indicators.status import DATA_OVERDUE, DATA_OVERDUE_COLOUR, STATUS_COLOURS, Travel
 from send_portal.templatetags.portal import tag_html
 
@@ -132,3 +134,28 @@ def spc_marker(row):
         row.kind,
         row.symbol,
     )
+
+
+@register.simple_tag
+def spc_icons(row, embed=False):
+    """The SPC variation and assurance icons of a summary row, each with its verdict as alt text (the
+    reading beside them says it in words), or nothing when there are too few values to judge."""
+    if row.variation.key in (TOO_FEW, NO_DATA):
+        return ""
+    icons = []
+    for verdict in (row.variation, row.assurance):
+        if verdict.icon_name == "none":
+            continue
+        src = static_svg_data_uri(verdict.icon) if embed else _static_url(verdict.icon)
+        icons.append((src, verdict.label))
+    return format_html_join(
+        "",
+        '<img class="portal-verdict__icon portal-spc-icon" src="{}" alt="{}" width="28" height="28">',
+        icons,
+    )
+
+
+@register.filter
+def thin_data(overview):
+    """The one sentence saying how many of an IndicatorOverview's indicators are too thin for SPC, or ""."""
+    return thin_data_sentence(digest.row for digest in overview.digests)

@@ -13,6 +13,12 @@ def tag_html(text, colour):
 
 
 @register.simple_tag
+def tag(text, colour):
+    """A GOV.UK tag with its word, e.g. {% tag report.get_assessment_display report.assessment_colour %}."""
+    return tag_html(text, colour)
+
+
+@register.simple_tag
 def row_cells(table, record):
     """A row's cells written by the table itself (e.g. actions.tables.ActionTable.cells_html)."""
     return table.cells_html(record)

@@ -1,8 +1,11 @@
 import csv
 import io
+import os
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -421,3 +424,151 @@ def test_a_search_longer_than_200_characters_shows_the_filter_error(client, boar
 
     assert response.status_code == 200
     assert "Enter 200 characters or fewer to search" in response.content.decode()
+
+
+def test_my_actions_lists_each_action_once_in_the_part_that_fits(client, lead, priority):
+    today = timezone.localdate()
+    for ref, due, status in [
+        ("P1.1", today - timedelta(days=5), Status.ON_TRACK),
+        ("P1.2", today + timedelta(days=10), Status.ON_TRACK),
+        ("P1.3", today + timedelta(days=200), Status.NOT_STARTED),
+        ("P1.4", today - timedelta(days=50), Status.COMPLETE),
+    ]:
+        action = ActionFactory(
+            ref=ref, priority=priority, due_date=due, start_date=today - timedelta(days=90)
+        )
+        if status != Status.NOT_STARTED:
+            action.record_update(
+                author=lead, status=status, narrative="Done.", evidence_link="https://x.test/"
+            )
+    client.force_login(lead)
+
+    response = client.get(reverse("actions:action_mine"))
+
+    parts = {slug: [a.ref for a in table.data] for slug, _, table in response.context["tables"]}
+    assert parts == {"overdue": ["P1.1"], "due-soon": ["P1.2"], "due-later": ["P1.3"], "complete": ["P1.4"]}
+    assert "All my actions" not in response.content.decode()
+    assert "1 of them has had no update in the last 30 days" in response.content.decode()
+
+
+# --- Posting an update: the evidence file survives a refused post, the last update, overdue actions -------
+def test_an_evidence_file_attached_to_a_refused_update_is_kept_and_saved_with_the_corrected_one(
+    client, lead, action
+):
+    client.force_login(lead)
+    upload = SimpleUploadedFile("recruitment-report.pdf", b"%PDF-1.7 report", content_type="application/pdf")
+
+    refused = post_update(client, action, status=Status.AT_RISK, evidence_file=upload)  # no mitigation
+    kept = refused.context["form"]["kept_evidence"].value()
+    response = post_update(
+        client, action, status=Status.AT_RISK, mitigation="Agency cover booked.", kept_evidence=kept
+    )
+
+    assert "recruitment-report.pdf is attached" in refused.content.decode()
+    assert response.status_code == 302
+    update = action.updates.get()
+    assert update.evidence_name == "recruitment-report.pdf"
+    assert update.evidence_file.read() == b"%PDF-1.7 report"
+    assert default_storage.listdir("evidence/kept")[1] == []  # the kept copy is gone once saved
+
+
+def test_a_kept_evidence_reference_from_another_person_is_ignored(client, lead, operations, action):
+    client.force_login(lead)
+    upload = SimpleUploadedFile("report.pdf", b"%PDF-1.7 report", content_type="application/pdf")
+    kept = post_update(client, action, narrative="", evidence_file=upload).context["form"]["kept_evidence"]
+    client.force_login(operations)
+
+    post_update(client, action, kept_evidence=kept.value())
+
+    assert not action.updates.get().evidence_file
+
+
+def test_the_update_form_shows_the_previous_update(client, lead, action):
+    action.record_update(
+        author=lead, status=Status.AT_RISK, narrative="Two offers withdrawn.", mitigation="Agency."
+    )
+    client.force_login(lead)
+
+    content = client.get(reverse("actions:progressupdate_add", args=[action.ref])).content.decode()
+
+    assert "The last update" in content and "Two offers withdrawn." in content
+
+
+@pytest.fixture
+def overdue_action(priority):
+    today = timezone.localdate()
+    return ActionFactory(
+        ref="P1.5",
+        priority=priority,
+        start_date=today - timedelta(days=90),
+        due_date=today - timedelta(days=3),
+    )
+
+
+def test_a_lead_cannot_declare_an_overdue_action_on_track_without_saying_why_it_is_overdue(
+    client, lead, overdue_action
+):
+    client.force_login(lead)
+
+    refused = post_update(client, overdue_action, status=Status.ON_TRACK)
+    saved = post_update(client, overdue_action, overdue_reason="Waiting for the panel to sign it off.")
+
+    assert "Say why the action is still overdue" in refused.content.decode()
+    assert "New due date" not in refused.content.decode()  # a lead does not revise dates
+    assert saved.status_code == 302
+    assert overdue_action.updates.get().overdue_reason == "Waiting for the panel to sign it off."
+    page = client.get(overdue_action.get_absolute_url()).content.decode()
+    assert "Why it is still overdue" in page and "Waiting for the panel to sign it off." in page
+
+
+def test_an_update_on_an_action_that_is_not_overdue_asks_no_reason(client, lead, action):
+    client.force_login(lead)
+
+    content = client.get(reverse("actions:progressupdate_add", args=[action.ref])).content.decode()
+
+    assert "Why is the action still overdue?" not in content
+    assert post_update(client, action).status_code == 302
+
+
+def test_the_operations_group_revises_an_overdue_actions_date_in_the_update_form(
+    client, operations, overdue_action
+):
+    client.force_login(operations)
+    new_date = timezone.localdate() + timedelta(days=60)
+
+    no_reason = post_update(client, overdue_action, revised_due_date=new_date.isoformat())
+    saved = post_update(
+        client, overdue_action, revised_due_date=new_date.isoformat(), revision_reason="Panel moved to March."
+    )
+
+    assert "Give the reason the due date was revised" in no_reason.content.decode()
+    assert saved.status_code == 302
+    overdue_action.refresh_from_db()
+    assert (overdue_action.revised_due_date, overdue_action.revision_reason) == (
+        new_date,
+        "Panel moved to March.",
+    )
+    assert not overdue_action.is_overdue()
+    assert overdue_action.updates.get().overdue_reason == ""
+
+
+def test_the_name_of_a_kept_evidence_file_is_escaped(client, lead, action):
+    client.force_login(lead)
+    upload = SimpleUploadedFile("<em>report.pdf", b"%PDF-1.7 report", content_type="application/pdf")
+
+    content = post_update(client, action, narrative="", evidence_file=upload).content.decode()
+
+    assert "&lt;em&gt;report.pdf is attached" in content
+    assert "<em>report" not in content
+
+
+def test_keeping_a_file_deletes_kept_files_older_than_a_day(client, lead, action):
+    client.force_login(lead)
+    stale = default_storage.save("evidence/kept/left-behind.pdf", ContentFile(b"%PDF old"))
+    os.utime(default_storage.path(stale), (0, 0))
+    upload = SimpleUploadedFile("report.pdf", b"%PDF-1.7 report", content_type="application/pdf")
+
+    post_update(client, action, narrative="", evidence_file=upload)
+
+    assert not default_storage.exists(stale)
+    assert len(default_storage.listdir("evidence/kept")[1]) == 1

@@ -17,10 +17,12 @@ def assert_accessible(page: Page):
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 
-def sign_in(page: Page, live_server, username: str, password: str = PASSWORD):
-    """Sign in through the login form, as a person would, and wait to land on the dashboard."""
+def sign_in(page: Page, live_server, username: str, password: str = PASSWORD, lands_on: str = "dashboard"):
+    """Sign in through the login form, as a person would, and wait to land on their landing page (the
+    dashboard; "My actions", `lands_on="actions:action_mine"`, for someone who leads work and is not on
+    the Board)."""
     page.goto(live_server.url + reverse("login"))
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(live_server.url + reverse("dashboard"))
+    expect(page).to_have_url(live_server.url + reverse(lands_on))

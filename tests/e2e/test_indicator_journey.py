@@ -28,7 +28,8 @@ def test_a_lead_records_a_value_and_sees_it_in_the_charts_data_table(
             indicator=indicator, period_end=date(2025, month, 28), value=value, is_illustrative=True
         )
 
-    sign_in(page, live_server, lead.username)
+    sign_in(page, live_server, lead.username, lands_on="actions:action_mine")
+    page.goto(live_server.url + reverse("dashboard"))
     assert_accessible(page)  # the dashboard, with each priority's indicators and sparklines
 
     page.get_by_role("link", name="Indicators", exact=True).click()

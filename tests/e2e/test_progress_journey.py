@@ -24,7 +24,10 @@ def test_a_lead_reports_an_overdue_action_at_risk_and_the_board_sees_it(
     ProgressUpdateFactory(action=late, date=today - timedelta(days=40))
     ActionFactory(ref="P1.1", priority=priority, title="Publish the annual review plan")
 
-    sign_in(page, live_server, lead.username)
+    # A lead with no other role lands on their own work, each action listed once.
+    sign_in(page, live_server, lead.username, lands_on="actions:action_mine")
+    expect(page.get_by_role("heading", name="Overdue (1)")).to_be_visible()
+    expect(page.get_by_role("link", name="P1.2")).to_have_count(1)
     assert_accessible(page)
 
     page.get_by_role("link", name="Actions", exact=True).click()
@@ -43,27 +46,32 @@ def test_a_lead_reports_an_overdue_action_at_risk_and_the_board_sees_it(
     page.get_by_role("link", name="Post an update").click()
     assert_accessible(page)
 
-    # At risk without saying what is being done: refused, the error summary takes focus.
+    # At risk without saying what is being done or why it is overdue: refused, the error summary takes
+    # focus, and the evidence file attached is kept.
+    evidence = tmp_path / "recruitment-report.pdf"
+    evidence.write_bytes(b"%PDF-1.4 recruitment report")
     page.get_by_label("At risk").check()
     page.get_by_label("Progress since the last update").fill("Two offers withdrawn; one candidate left.")
+    page.get_by_label("Upload evidence (optional)").set_input_files(str(evidence))
     page.get_by_role("button", name="Save update").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Say what is being done about the action being at risk or off track")
+    expect(summary).to_contain_text("Say why the action is still overdue")
     expect(page.get_by_label("Progress since the last update")).to_have_value(
         "Two offers withdrawn; one candidate left."
     )
+    expect(page.get_by_text("recruitment-report.pdf is attached")).to_be_visible()
     assert_accessible(page)
 
-    evidence = tmp_path / "recruitment-report.pdf"
-    evidence.write_bytes(b"%PDF-1.4 recruitment report")
     page.get_by_label("What is being done about it").fill("Agency psychologists booked until June.")
-    page.get_by_label("Upload evidence (optional)").set_input_files(str(evidence))
+    page.get_by_label("Why is the action still overdue?").fill("Both shortlisted candidates withdrew.")
     page.get_by_role("button", name="Save update").click()
 
     expect(page.get_by_role("alert")).to_contain_text("it is now At risk")
     expect(page.locator(".portal-timeline").first).to_contain_text("Agency psychologists booked until June.")
     expect(page.get_by_role("link", name="recruitment-report.pdf")).to_be_visible()
+    expect(page.locator(".govuk-inset-text")).to_contain_text("Both shortlisted candidates withdrew.")
     assert_accessible(page)
 
     page.get_by_role("button", name=f"Sign out ({lead.display_name})").click()

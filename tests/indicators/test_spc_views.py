@@ -278,13 +278,13 @@ def test_every_icon_is_the_projects_own_valid_svg(icon):
     assert "style=" not in open(path, encoding="utf-8").read()  # presentation attributes only (CSP)
 
 
-def test_a_verdict_shows_its_words_beside_a_decorative_icon(improving):
+def test_a_summary_row_reads_its_verdicts_in_one_sentence_beside_their_icons(improving):
     rows = [SummaryRow.of(Indicator.objects.with_spc().get(pk=improving.pk))]
     html = render_to_string("indicators/_spc_summary.html", {"rows": rows, "label": "all"})
 
-    assert 'alt=""' in html
-    assert '<span class="portal-verdict__text">Special cause improvement: higher values</span>' in html
-    assert '<span class="portal-verdict__text">Will consistently miss the target</span>' in html
+    assert 'alt="Special cause improvement: higher values"' in html
+    assert 'alt="Will consistently miss the target"' in html
+    assert "and improving by SPC; but at this rate it will miss the December" in html
 
 
 # --- Where should the Board look ------------------------------------------------------------------------
@@ -351,7 +351,10 @@ def test_the_board_pack_has_the_summary_with_its_icons_embedded(improving, young
     assert "data:image/svg+xml;base64," in section
     assert "Will consistently miss the target" in section
     assert "/static/indicators/icons" not in section  # a kept pack carries its icons with it
-    assert 'alt="Variation icon"' in section  # a tagged PDF needs alt text on every image
+    assert (
+        'alt="Special cause improvement: higher values"' in section
+    )  # a tagged PDF needs alt on every image
+    assert "improving by SPC; but at this rate it will miss the" in section  # the reading beside the icons
     assert [i.code for i in board_pack_context(meeting)["where_to_look"]] == ["P1-I1", "P2-I1"]
 
 

@@ -13,6 +13,7 @@ from indicators.status import (
     freshness,
     is_overdue,
     judge,
+    next_period,
     period_containing,
     trajectory_value,
     travel,
@@ -228,3 +229,18 @@ def test_overdue_data_say_which_periods_value_is_missing_and_when_it_was_due():
     assert late.overdue
     assert late.period == Period(date(2026, 1, 1), date(2026, 1, 31))
     assert late.due_by == date(2026, 3, 2)
+
+
+@pytest.mark.parametrize(
+    "frequency, latest, baseline, period",
+    [
+        (Frequency.MONTHLY, date(2026, 1, 31), date(2025, 1, 31), (date(2026, 2, 1), date(2026, 2, 28))),
+        (Frequency.QUARTERLY, date(2025, 12, 31), date(2025, 3, 31), (date(2026, 1, 1), date(2026, 3, 31))),
+        (Frequency.TERMLY, date(2026, 1, 15), date(2025, 9, 1), (date(2026, 5, 1), date(2026, 8, 31))),
+        (Frequency.ANNUAL, date(2025, 3, 31), date(2024, 3, 31), (date(2025, 4, 1), date(2026, 3, 31))),
+        (Frequency.MONTHLY, None, date(2025, 6, 30), (date(2025, 6, 1), date(2025, 6, 30))),
+    ],
+)
+def test_the_next_period_to_record_follows_the_latest_values_period(frequency, latest, baseline, period):
+    """With no value yet, the first period to record is the baseline's, the first whose value is due."""
+    assert next_period(latest, frequency=frequency, baseline_date=baseline) == Period(*period)

@@ -1,5 +1,7 @@
 """Uploading values from a CSV file: a preview of every row, nothing written until confirmed."""
 
+import csv
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -7,6 +9,7 @@ import pytest
 from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from indicators import uploads
 from indicators.models import Measurement, Outcome, Unit
@@ -102,10 +105,10 @@ def test_each_bad_row_is_rejected_with_its_reason(client, lead, own, others):
         ),
         (4, Outcome.REJECTED, "Enter the period end as a date, for example 31/01/2026 or 2026-01-31."),
         (5, Outcome.REJECTED, "The period ending 30 November 2099 has not ended yet."),
-        (6, Outcome.REJECTED, "Enter the value."),
-        (7, Outcome.REJECTED, "Enter the value as a number, for example 42 or 17.5."),
+        (6, Outcome.UNCHANGED, "No value given: nothing is recorded for this row."),
+        (7, Outcome.REJECTED, "Enter the value as a percentage, for example 17.5."),
         (8, Outcome.REJECTED, "Enter a percentage between 0 and 100."),
-        (9, Outcome.REJECTED, "Give the value with no more than 3 decimal places and under a billion."),
+        (9, Outcome.REJECTED, "Give the value with no more than 3 decimal places."),
         (10, Outcome.REJECTED, "Enter the indicator code."),
         (11, Outcome.ADDED, ""),
         (
@@ -119,10 +122,16 @@ def test_each_bad_row_is_rejected_with_its_reason(client, lead, own, others):
 def test_a_value_of_a_googol_is_rejected_as_too_big(client, lead, own):
     """Found by tests/test_hostile_input_more.py: '1e100' raised InvalidOperation (a 500) when quantized."""
     client.force_login(lead)
-    response = upload(client, HEADER + "P1-I1,31/07/2025,1e100,\nP1-I1,31/08/2025,-1E+30,\n")
+    response = upload(
+        client, HEADER + "P1-I1,31/07/2025,1e100,\nP1-I1,31/08/2025,-1E+30,\nP1-I1,30/09/2025,1000000000,\n"
+    )
     assert response.status_code == 200
-    reason = "Give the value with no more than 3 decimal places and under a billion."
-    assert outcomes(response) == [(2, Outcome.REJECTED, reason), (3, Outcome.REJECTED, reason)]
+    unread = "Enter the value as a percentage, for example 17.5."
+    assert outcomes(response) == [
+        (2, Outcome.REJECTED, unread),
+        (3, Outcome.REJECTED, unread),
+        (4, Outcome.REJECTED, "Enter a value under a billion."),
+    ]
 
 
 def test_a_period_end_before_2000_is_rejected(client, lead, own):
@@ -154,6 +163,45 @@ def test_values_with_thousands_separators_and_percent_signs_are_read(client, ope
     client.force_login(operations)
     response = upload(client, HEADER + 'P2-I1,31/07/2025,"1,801",\nP1-I1,31/07/2025,17.5%,\n')
     assert [row.value for row in response.context["preview"].rows] == [Decimal("1801"), Decimal("17.5")]
+
+
+def test_thousands_are_read_only_in_groups_of_three_and_a_decimal_comma_is_refused(
+    client, operations, own, others
+):
+    """Issue 12: '9,7' for a percentage was read as 97. A comma is read only between groups of three."""
+    client.force_login(operations)
+    rows = ['P2-I1,31/07/2025,"9,480",', "P2-I1,31/08/2025,9480,", "P2-I1,30/09/2025,9480.0,"]
+    rows += ['P1-I1,31/07/2025,"9,7",', 'P2-I1,31/10/2025,"1,25",', 'P2-I1,30/11/2025,"94,80",']
+    response = upload(client, HEADER + "\n".join(rows) + "\n")
+    assert [(row.outcome, row.value) for row in response.context["preview"].rows[:3]] == [
+        (Outcome.ADDED, Decimal("9480"))
+    ] * 3
+    assert outcomes(response)[3:] == [
+        (
+            5,
+            Outcome.REJECTED,
+            "Use a point for decimals: 9.7 (a comma can only separate thousands, as in 9,480).",
+        ),
+        (
+            6,
+            Outcome.REJECTED,
+            "Use a point for decimals: 1.25 (a comma can only separate thousands, as in 9,480).",
+        ),
+        (
+            7,
+            Outcome.REJECTED,
+            "Use a point for decimals: 94.80 (a comma can only separate thousands, as in 9,480).",
+        ),
+    ]
+    assert "9,7" in response.content.decode()  # the rejected row shows the value as written
+
+
+def test_a_count_written_with_a_percent_sign_is_refused_not_read_as_a_count(client, operations, others):
+    client.force_login(operations)
+    response = upload(client, HEADER + "P2-I1,31/07/2025,12%,\n")
+    assert outcomes(response) == [
+        (2, Outcome.REJECTED, "Enter the value as a whole number, for example 9,480.")
+    ]
 
 
 def test_column_names_may_differ_in_case_spacing_and_order(client, lead, own):
@@ -291,3 +339,89 @@ def test_confirming_says_what_was_saved_and_what_was_not(client, lead, own, othe
     assert "Saved 2 values from values.csv: 1 added, 1 corrected. 1 rejected row was not saved." in (
         response.content.decode()
     )
+
+
+# --- The template -------------------------------------------------------------------------------------
+TEMPLATE_URL = reverse("indicators:measurement_upload_template")
+
+
+def template_rows(client):
+    response = client.get(TEMPLATE_URL)
+    assert response["Content-Disposition"] == 'attachment; filename="indicator-values-template.csv"'
+    return response, list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_the_template_gives_the_next_period_of_each_indicator_the_person_may_record(
+    client, lead, own, others, priority
+):
+    """Issue 12: the upload had no template. Others' indicators and one whose next period has not ended
+    are left out."""
+    IndicatorFactory(code="P1-I2", priority=priority, unit=Unit.COUNT, baseline_date=date(2025, 3, 31))
+    up_to_date = IndicatorFactory(code="P1-I3", priority=priority)
+    MeasurementFactory(indicator=up_to_date, period_end=timezone.localdate())
+    client.force_login(lead)
+    _, rows = template_rows(client)
+    assert rows == [
+        ["indicator code", "period end", "value", "note"],
+        ["P1-I1", "2025-07-31", "", ""],
+        ["P1-I2", "2025-03-31", "", ""],
+    ]
+
+
+def test_a_filled_in_template_uploads_cleanly(client, operations, own, others):
+    client.force_login(operations)
+    response, rows = template_rows(client)
+    filled = io.StringIO()
+    writer = csv.writer(filled)
+    writer.writerow(rows[0])
+    for (code, period_end, _, _), value in zip(rows[1:], ["26.5", "1,801"], strict=True):
+        writer.writerow([code, period_end, value, "From the template"])
+    preview = upload(client, "\ufeff" + filled.getvalue(), name="indicator-values-template.csv")
+    assert [(n, o) for n, o, _ in outcomes(preview)] == [(2, Outcome.ADDED), (3, Outcome.ADDED)]
+
+    client.post(URL, {"payload": preview.context["payload"]})
+
+    assert list(
+        Measurement.objects.filter(note="From the template").values_list("indicator__code", "value")
+    ) == [
+        ("P1-I1", Decimal("26.5")),
+        ("P2-I1", Decimal("1801")),
+    ]
+
+
+def test_a_template_row_left_blank_is_left_alone(client, lead, own):
+    client.force_login(lead)
+    response, _ = template_rows(client)
+    preview = upload(client, response.content)
+    assert outcomes(preview) == [(2, Outcome.UNCHANGED, "No value given: nothing is recorded for this row.")]
+
+
+def test_the_upload_page_links_to_the_template(client, lead):
+    client.force_login(lead)
+    assert TEMPLATE_URL in client.get(URL).content.decode()
+
+
+def test_a_value_recorded_between_the_confirms_check_and_its_save_leaves_everything_unsaved(
+    client, lead, own, monkeypatch
+):
+    """The confirm checks every row again, then saves; someone recording a value of the file in that moment
+    was silently overwritten. Each row is now saved only over what it was checked against."""
+    client.force_login(lead)
+    preview = upload(client, HEADER + "P1-I1,31/07/2025,26.5,\nP1-I1,31/08/2025,27,\n")
+    check = uploads.check_rows
+
+    def check_then_someone_records(rows, user, today=None):
+        checked = check(rows, user, today)
+        if not own.measurements.filter(period_end=date(2025, 8, 31)).exists():
+            MeasurementFactory(indicator=own, period_end=date(2025, 8, 31), value=30)
+        return checked
+
+    monkeypatch.setattr(uploads, "check_rows", check_then_someone_records)
+    response = client.post(URL, {"payload": preview.context["payload"]})
+
+    assert response.status_code == 200 and response.context["changed"]
+    assert outcomes(response)[1] == (3, Outcome.CORRECTED, "Replaces 30%.")
+    assert list(own.measurements.values_list("period_end", "value")) == [
+        (date(2025, 6, 30), Decimal("25")),
+        (date(2025, 8, 31), Decimal("30")),
+    ]

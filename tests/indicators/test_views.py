@@ -6,10 +6,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators.models import Direction, Measurement, Unit
+from indicators.models import Direction, Measurement, Outcome, Unit
 from tests.factories import IndicatorFactory, MeasurementFactory
 
 pytestmark = pytest.mark.django_db
@@ -150,6 +152,18 @@ def test_the_indicator_csv_has_every_value_in_the_upload_columns(client, board_m
     assert [r["illustrative"] for r in rows] == ["no", "yes"]
 
 
+def test_the_indicator_csv_writes_values_as_numbers_the_upload_reads_back(client, operations, on_track):
+    """A count of 9480 was written '9.48E+3' (Decimal.normalize); the upload now refuses that spelling."""
+    MeasurementFactory(indicator=on_track, period_end=date(2025, 1, 31), value=9480)
+    client.force_login(operations)
+    response = client.get(reverse("indicators:indicator_csv", args=["P2-I1"]))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [r["value"] for r in rows] == ["9480", "100"]
+    upload = SimpleUploadedFile("P2-I1.csv", response.content, content_type="text/csv")
+    preview = client.post(reverse("indicators:measurement_upload"), {"file": upload}).context["preview"]
+    assert [row.outcome for row in preview.rows] == [Outcome.UNCHANGED, Outcome.UNCHANGED]
+
+
 def test_the_indicator_csv_defuses_spreadsheet_formulas_in_notes(client, board_member, off_track):
     Measurement.objects.filter(indicator=off_track).update(note="=HYPERLINK(1)")
     client.force_login(board_member)
@@ -207,13 +221,15 @@ def test_a_value_for_a_period_already_recorded_needs_the_correction_box(client, 
 
 def test_a_correction_needs_a_reason_in_the_note(client, lead, off_track):
     client.force_login(lead)
-    response = record(client, off_track, period_end="30/06/2025", value="25", correct="on")
+    response = record(client, off_track, period_end="30/06/2025", value="25", correct="on", version=1)
     assert response.context["form"].errors["note"] == ["Say why the value is being corrected"]
 
 
 def test_a_correction_replaces_the_value_and_keeps_the_old_one_in_the_history(client, lead, off_track):
     client.force_login(lead)
-    response = record(client, off_track, period_end="30/06/2025", value="25", correct="on", note="Re-run")
+    response = record(
+        client, off_track, period_end="30/06/2025", value="25", correct="on", note="Re-run", version=1
+    )
     assert response.status_code == 302
     measurement = off_track.measurements.get(period_end=date(2025, 6, 30))
     old, new = measurement.history.order_by("history_date")[:2]
@@ -224,7 +240,86 @@ def test_the_correct_link_opens_the_form_with_the_recorded_value(client, lead, o
     client.force_login(lead)
     response = client.get(reverse("indicators:measurement_add", args=["P1-I1"]), {"period_end": "2025-06-30"})
     form = response.context["form"]
-    assert (form.initial["value"], form.initial["correct"]) == (21, True)
+    assert (form.initial["value"], form.initial["correct"], form.initial["version"]) == ("21", True, 1)
+
+
+def test_the_correct_link_shows_a_count_as_the_indicator_page_does_and_it_saves_back(
+    client, operations, on_track
+):
+    MeasurementFactory(indicator=on_track, period_end=date(2025, 1, 31), value=9480)
+    client.force_login(operations)
+    url = reverse("indicators:measurement_add", args=["P2-I1"])
+    form = client.get(url, {"period_end": "2025-01-31"}).context["form"]
+    assert form.initial["value"] == "9,480"
+    response = client.post(
+        url, {**form.initial, "period_end": "31/01/2025", "note": "Same figure, new source"}
+    )
+    assert response.status_code == 302
+    assert on_track.measurements.get(period_end=date(2025, 1, 31)).note == "Same figure, new source"
+
+
+def correct(client, indicator, period_end, **data):
+    """Open the Correct link of a period's value and post the form with `data` typed into it."""
+    url = reverse("indicators:measurement_add", args=[indicator.code])
+    form = client.get(url, {"period_end": period_end.isoformat()}).context["form"]
+    return lambda: client.post(url, {**form.initial, "period_end": f"{period_end:%d/%m/%Y}", **data})
+
+
+def test_a_correction_made_after_someone_elses_is_refused_with_what_they_changed(
+    client, lead, operations, off_track
+):
+    """Issue 12: two people correcting the same value were both told it was saved; the second silently
+    replaced the first."""
+    june = date(2025, 6, 30)
+    client.force_login(lead)
+    mine = correct(client, off_track, june, value="23", note="My re-run")
+    other = Client()
+    other.force_login(operations)
+    assert correct(other, off_track, june, value="24.5", note="Their re-run")().status_code == 302
+
+    response = mine()
+
+    assert response.status_code == 200
+    assert off_track.measurements.get(period_end=june).value == Decimal("24.5")  # the first correction stands
+    conflict = response.context["conflict"]
+    assert conflict["who"] == [operations.display_name]
+    assert ("Value", "21%", "24.5%") in conflict["fields"] and ("Note", "", "Their re-run") in conflict[
+        "fields"
+    ]
+    text = response.content.decode()
+    assert (
+        "Your changes have not been saved" in text and "changed this value after you opened this page" in text
+    )
+    form = response.context["form"]  # what was typed is kept, ready to save over their correction
+    assert (form["value"].value(), form["note"].value(), form["version"].value()) == ("23", "My re-run", 2)
+    assert client.post(response.request["PATH_INFO"], form.data).status_code == 302
+    assert off_track.measurements.get(period_end=june).value == 23
+
+
+def test_ticking_correct_for_a_value_the_page_did_not_show_asks_to_check_it_first(client, lead, off_track):
+    client.force_login(lead)
+    response = record(client, off_track, period_end="30/06/2025", value="25", correct="on", note="Re-run")
+    assert response.context["form"].errors["correct"] == [
+        "The period ending 30 June 2025 already has a value of 21%. Check it is the value you mean to "
+        "replace, then save again"
+    ]
+    assert off_track.measurements.get(period_end=date(2025, 6, 30)).value == 21
+    again = client.post(response.request["PATH_INFO"], response.context["form"].data)
+    assert again.status_code == 302 and off_track.measurements.get(period_end=date(2025, 6, 30)).value == 25
+
+
+def test_the_form_offers_the_period_after_the_latest_value(client, lead, off_track):
+    """Issue 12: the period end was left blank although the frequency says which period is next."""
+    client.force_login(lead)
+    response = client.get(reverse("indicators:measurement_add", args=["P1-I1"]))
+    assert response.context["form"].initial == {"period_end": date(2025, 7, 31)}
+    assert 'value="31/07/2025"' in response.content.decode()
+
+
+def test_the_form_offers_no_period_while_the_next_one_has_not_ended(client, operations, on_track):
+    client.force_login(operations)
+    response = client.get(reverse("indicators:measurement_add", args=["P2-I1"]))
+    assert response.context["form"].initial == {}
 
 
 def test_a_period_end_in_year_one_is_refused_and_the_charts_still_draw(client, lead, off_track):

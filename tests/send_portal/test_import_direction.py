@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("actions", "indicators", "governance")
+APPS = ("actions", "indicators", "governance", "notifications")
 SHARED_HELPERS = [
     "send_portal/base_views.py",
     "send_portal/models.py",
@@ -46,6 +46,23 @@ def test_actions_import_nothing_from_the_apps_built_on_them():
         later = [
             m
             for m in imported_modules(path.relative_to(ROOT))
-            if m.split(".")[0] in ("indicators", "governance")
+            if m.split(".")[0] in ("indicators", "governance", "notifications")
         ]
         assert later == [], f"{path.relative_to(ROOT)} imports {later}"
+
+
+@pytest.mark.parametrize("app", ["indicators", "governance"])
+def test_apps_below_notifications_do_not_import_it(app):
+    for path in sorted((ROOT / app).glob("**/*.py")):
+        if "migrations" in path.parts:
+            continue
+        later = [m for m in imported_modules(path.relative_to(ROOT)) if m.split(".")[0] == "notifications"]
+        assert later == [], f"{path.relative_to(ROOT)} imports {later}"
+
+
+@pytest.mark.parametrize("path", ["reporting/models.py", "reporting/summary.py", "reporting/rules.py"])
+def test_what_the_board_pack_reads_of_reporting_imports_no_governance_module(path):
+    """governance/services.py (the board pack) reads highlight reports: reporting's models and summary must
+    not import governance back (a meeting is named by string)."""
+    governance = [m for m in imported_modules(path) if m.split(".")[0] == "governance"]
+    assert governance == [], f"{path} imports {governance}"

@@ -1,6 +1,11 @@
 """Sign-in protection: lockout, password change and reset, and the pages that explain failures."""
 
+import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -8,7 +13,7 @@ from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.factories import ActionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
@@ -181,3 +186,96 @@ def test_each_request_pushes_the_session_expiry_forward(client, board_member, se
 
     remaining = Session.objects.get().expire_date - timezone.now()
     assert remaining > timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+
+
+# --- Where a person lands after signing in ----------------------------------------------------------------
+def test_a_workstream_lead_lands_on_my_actions(client, lead):
+    response = attempt(client, lead.username, PASSWORD)
+
+    assert response["Location"] == reverse("actions:action_mine")
+
+
+def test_a_person_who_leads_only_an_action_lands_on_my_actions(client):
+    person = UserFactory()
+    ActionFactory(lead=person)
+
+    assert attempt(client, person.username, PASSWORD)["Location"] == reverse("actions:action_mine")
+
+
+def test_a_board_member_lands_on_the_dashboard_even_when_they_lead_a_priority(client, board_member, priority):
+    priority.lead = board_member
+    priority.save()
+
+    assert attempt(client, board_member.username, PASSWORD)["Location"] == reverse("dashboard")
+
+
+def test_a_person_who_leads_nothing_lands_on_the_dashboard(client, operations):
+    assert attempt(client, operations.username, PASSWORD)["Location"] == reverse("dashboard")
+
+
+def test_a_lead_who_followed_a_link_goes_where_the_link_pointed(client, lead):
+    wanted = reverse("indicators:indicator_list")
+
+    response = client.post(
+        reverse("login") + f"?next={wanted}",
+        {"username": lead.username, "password": PASSWORD, "next": wanted},
+    )
+
+    assert response["Location"] == wanted
+
+
+PROXY_SETTINGS = (
+    "AXES_IPWARE_META_PRECEDENCE_ORDER",
+    "AXES_IPWARE_PROXY_COUNT",
+    "AXES_IPWARE_PROXY_ORDER",
+    "IPWARE_STRICT",
+)
+
+
+@pytest.fixture
+def behind_one_proxy(settings):
+    """What send_portal/settings.py sets for BEHIND_PROXY=True (read in a fresh process), in force here."""
+    names = ", ".join(repr(name) for name in PROXY_SETTINGS)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import json, send_portal.settings as s; print(json.dumps({{n: getattr(s, n) for n in [{names}] if hasattr(s, n)}}))",
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "BEHIND_PROXY": "True", "AXES_PROXY_COUNT": "1", "DEBUG": "True"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    for name, value in json.loads(result.stdout).items():
+        setattr(settings, name, value)
+
+
+def through_the_proxy(client, username, password, forwarded_for):
+    """A sign-in relayed by one reverse proxy at 10.0.0.1, which appends the address it saw."""
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_a_proxy_the_lockout_keys_on_each_clients_own_address(client, behind_one_proxy):
+    UserFactory(username="sam")
+    for _ in range(4):
+        assert through_the_proxy(client, "sam", "wrong", "198.51.100.1").status_code == 200
+
+    assert through_the_proxy(client, "sam", "wrong", "198.51.100.1").status_code == 429
+    assert through_the_proxy(client, "sam", PASSWORD, "198.51.100.2").status_code == 302  # not locked with it
+
+
+def test_behind_a_proxy_a_client_cannot_escape_its_lockout_by_sending_its_own_forwarded_for(
+    client, behind_one_proxy
+):
+    UserFactory(username="sam")
+    for n in range(5):
+        through_the_proxy(client, "sam", "wrong", f"192.0.2.{n}, 198.51.100.1")
+
+    assert through_the_proxy(client, "sam", PASSWORD, "203.0.113.9, 198.51.100.1").status_code == 429

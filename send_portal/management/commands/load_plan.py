@@ -1,15 +1,22 @@
-"""manage.py load_plan [PATH] [--demo-users] [--password PW]: load or refresh the plan from a YAML file."""
+"""manage.py load_plan [PATH] [--demo-users] [--password PW] [--keep-dates] [--force]: load or refresh the
+plan from a YAML file."""
+
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from reporting.demo import load_demo_highlight_reports
 from send_portal.plan_loader import DEFAULT_PLAN_FILE, DEMO_PASSWORD, PlanFileError, load_plan
 
 
 class Command(BaseCommand):
+    # No system checks: they import every URL's views (matplotlib, WeasyPrint), a few seconds on each
+    # `make run`, whose migrate and runserver check the project anyway.
+    requires_system_checks = []
     help = (
         "Load the plan (people, priorities, actions, indicators, groups and meetings) from a YAML plan "
-        "file. Safe to run again: rows that match the file are left alone. A problem anywhere in the "
-        "file loads nothing."
+        "file. Safe to run again: a file loaded before and unchanged since is skipped, and rows that "
+        "match the file are left alone. A problem anywhere in the file loads nothing."
     )
 
     def add_arguments(self, parser):
@@ -25,28 +32,66 @@ class Command(BaseCommand):
             help="Give every person in the file a password, so the demo logins work.",
         )
         parser.add_argument("--password", help=f"The password --demo-users sets (default: {DEMO_PASSWORD}).")
+        parser.add_argument(
+            "--keep-dates",
+            action="store_true",
+            help="With --demo-users and the shipped demo plan: load its dates as written. Without it they "
+            "move on by whole months so that the demo's story stands at today. Another file's dates "
+            "never move.",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load the file even if it was loaded before and is unchanged.",
+        )
 
-    def handle(self, *args, path, demo_users, password, **options):
+    def handle(self, *args, path, demo_users, password, keep_dates, force, **options):
         if password is not None and not demo_users:
             raise CommandError("--password only applies with --demo-users.")
         if demo_users and password == "":
             raise CommandError("The demo password cannot be empty.")
         demo_password = (password or DEMO_PASSWORD) if demo_users else None
 
+        is_demo = demo_users and Path(path).resolve() == DEFAULT_PLAN_FILE
         try:
-            report = load_plan(path, demo_password=demo_password)
+            report = load_plan(
+                path,
+                demo_password=demo_password,
+                move_dates=is_demo and not keep_dates,
+                skip_if_loaded=not force,
+            )
         except PlanFileError as error:
             raise CommandError(f"Nothing was loaded. {error}") from error
+        # The shipped demo plan also gets its highlight reports (reporting/demo.py).
+        demo_reports = load_demo_highlight_reports() if Path(path) == DEFAULT_PLAN_FILE else 0
 
+        if report.skipped:
+            self.stdout.write(
+                self.style.SUCCESS(f"Already loaded: {path} is unchanged since, so nothing was done")
+                + " (--force loads it again)."
+            )
+            if demo_users:
+                self.stdout.write(f"The demo logins are as before (every password is: {demo_password}).")
+            self._write_notes(report)
+            return
         self.stdout.write(self.style.SUCCESS(f"Loaded {path}"))
+        if report.months_moved:
+            self.stdout.write(
+                f"  Dates moved on by {report.months_moved} months, so the demo's story is today."
+            )
         for line in report.summary_lines():
             self.stdout.write(f"  {line}")
+        if demo_reports:
+            self.stdout.write(f"  Demonstration highlight reports: {demo_reports} created")
         if not report.changed:
             self.stdout.write("Nothing changed: the database already matches the file.")
-        for note in report.notes:
-            self.stdout.write(self.style.WARNING(f"Note: {note}"))
+        self._write_notes(report)
         if report.demo_logins:
             self._write_demo_logins(report.demo_logins, demo_password)
+
+    def _write_notes(self, report):
+        for note in report.notes:
+            self.stdout.write(self.style.WARNING(f"Note: {note}"))
 
     def _write_demo_logins(self, logins, password):
         """A table of the demo people's usernames, job titles and roles, with the shared password."""

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actions', '0004_indexes_for_pages'),
+        ('actions', '0006_plan_load_fingerprint'),
         ('send_portal', '0001_initial'),
     ]
 

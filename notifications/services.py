@@ -1,0 +1,318 @@
+"""Building and sending the portal's mail: reminder digests and change notifications.
+
+Every mail goes through send_once(), which gives each (person, key) exactly one mail:
+
+  inside one transaction: INSERT the SentMessage row (unique on person and key) -> send over SMTP -> COMMIT
+
+"Send then record, inside a transaction, with the record's row written first". The row is inserted first
+so that its unique index holds the key for the rest of the transaction: a second worker running the same
+task blocks on that insert and, once the first commits, gets an IntegrityError and sends nothing. If the
+send fails (the mail server refuses or is down) the transaction rolls back, nothing is recorded, and the
+task fails and can be run again. If the worker is killed (SIGKILL, out of memory) before the mail server
+has answered "250 OK", the transaction rolls back with it and the mail server has not accepted the
+message, so running the task again sends it once. The one window left is the moment between the server's
+250 and the COMMIT, a few microseconds: a kill exactly there would send that mail a second time on the
+rerun. Record-then-send (commit the row, then send) would instead lose that mail for good, and a missed
+chaser is worse than a rare duplicate; SMTP cannot take part in the database's transaction, so no order
+closes the window completely.
+
+A digest holds the person's own items, chosen by the plan's single rules: actions from
+ActionQuerySet.mine (due_within, overdue, stale) and indicators from IndicatorQuerySet.looked_after_by with
+Indicator.freshness (data due and data overdue). "Anything returned to them" needs sign-off (issue 15),
+which does not exist yet, so digests do not include it.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.models import Action
+from governance.models import Meeting
+from indicators.models import Indicator
+from notifications.models import DigestFrequency, ItemReason, MessageKind, Preference, SentItem, SentMessage
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+
+def absolute(path):
+    """A full link to a portal page, for mail (which has no request): SITE_URL + path."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def unsubscribe_token(person):
+    """A signed token naming the person: the one-click unsubscribe link works without signing in, and
+    nobody can make one for someone else. It does not expire (a mail read months later still works)."""
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign_object({"p": person.pk})
+
+
+def person_from_token(token):
+    """The person an unsubscribe token names, or None when it is not one of ours."""
+    from send_portal.models import User
+
+    try:
+        data = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    return User.objects.filter(pk=data.get("p") if isinstance(data, dict) else None).first()
+
+
+# --- Digests ---------------------------------------------------------------------------------------------
+@dataclass
+class Digest:
+    """What one person is reminded about on `today`."""
+
+    person: object
+    today: object
+    days: int
+    due_soon: list = field(default_factory=list)  # Action, due in the next `days` days
+    overdue: list = field(default_factory=list)  # Action
+    stale: list = field(default_factory=list)  # Action, no update for 30 days
+    data_due: list = field(default_factory=list)  # (Indicator, Freshness)
+    data_overdue: list = field(default_factory=list)  # (Indicator, Freshness)
+
+    @property
+    def is_empty(self):
+        return not (self.due_soon or self.overdue or self.stale or self.data_due or self.data_overdue)
+
+    @property
+    def count(self):
+        return sum(map(len, [self.due_soon, self.overdue, self.stale, self.data_due, self.data_overdue]))
+
+    def items(self):
+        """(ItemReason, action or None, indicator or None) for each item, as recorded in SentItem."""
+        for reason, actions in [
+            (ItemReason.DUE_SOON, self.due_soon),
+            (ItemReason.OVERDUE, self.overdue),
+            (ItemReason.NO_RECENT_UPDATE, self.stale),
+        ]:
+            for action in actions:
+                yield reason, action, None
+        for reason, rows in [
+            (ItemReason.DATA_DUE, self.data_due),
+            (ItemReason.DATA_OVERDUE, self.data_overdue),
+        ]:
+            for indicator, _ in rows:
+                yield reason, None, indicator
+
+
+def digest_for(person, today=None, days=None):
+    """The person's Digest: their actions (ActionQuerySet.mine) due soon, overdue and with no recent
+    update, and the indicators they look after whose data are due soon or overdue. Four queries."""
+    today = today or timezone.localdate()
+    days = settings.REMINDER_DAYS_AHEAD if days is None else days
+    mine = Action.objects.mine(person).select_related("priority").order_by("ref_sort", "pk")
+    digest = Digest(person=person, today=today, days=days)
+    digest.due_soon = list(mine.due_within(days, today))
+    digest.overdue = list(mine.overdue(today))
+    digest.stale = list(mine.stale(today))
+    horizon = today + timedelta(days=days)
+    for indicator in (
+        Indicator.objects.looked_after_by(person).with_measurements().order_by("priority__number", "code")
+    ):
+        freshness = indicator.freshness(today)
+        if freshness.overdue:
+            digest.data_overdue.append((indicator, freshness))
+        elif freshness.due_by <= horizon:
+            digest.data_due.append((indicator, freshness))
+    return digest
+
+
+def digest_round(preference, today=None):
+    """The reminder round a person's digest belongs to today, or None when none is due:
+    weekly: the ISO week ("week:2026-W49"), so a daily cron sends one a week;
+    before each Board: the next Board meeting, within REMINDER_BOARD_DAYS of it ("board:14")."""
+    today = today or timezone.localdate()
+    if preference.digest == DigestFrequency.WEEKLY:
+        year, week, _ = today.isocalendar()
+        return f"week:{year}-W{week:02d}"
+    if preference.digest == DigestFrequency.BEFORE_BOARD:
+        meeting = Meeting.objects.next_board_meeting(today)
+        if meeting is not None and (meeting.date - today).days <= settings.REMINDER_BOARD_DAYS:
+            return f"board:{meeting.pk}"
+    return None
+
+
+def send_digest(person, round_key, today=None):
+    """Send the person their digest for `round_key`, once: nothing when it was sent already, when they
+    have chosen no digest, or when there is nothing to remind them of. Returns the SentMessage or None."""
+    if Preference.of(person).digest == DigestFrequency.NONE:
+        return None
+    digest = digest_for(person, today)
+    if digest.is_empty:
+        return None
+    subject = f"{settings.SERVICE_NAME}: {digest.count} {'item needs' if digest.count == 1 else 'items need'} your attention"
+    return send_once(
+        person,
+        kind=MessageKind.DIGEST,
+        key=f"digest:{round_key}",
+        subject=subject,
+        template="digest",
+        context={"digest": digest, "my_actions_url": absolute(reverse("actions:action_mine"))},
+        items=digest.items(),
+        why="You get this reminder because you lead these actions or look after these indicators' data.",
+    )
+
+
+# --- Sending ---------------------------------------------------------------------------------------------
+def build_mail(person, *, subject, template, context, why):
+    """The mail: a plain-text part and an accessible HTML part from notifications/email/<template>.txt and
+    .html, each saying why the person gets it and with one-click unsubscribe (RFC 8058 headers too)."""
+    unsubscribe_url = absolute(reverse("notifications:unsubscribe", args=[unsubscribe_token(person)]))
+    context = {
+        **context,
+        "person": person,
+        "subject": subject,
+        "why": why,
+        "site_url": settings.SITE_URL,
+        "preferences_url": absolute(reverse("notifications:preferences")),
+        "unsubscribe_url": unsubscribe_url,
+        "partnership_name": settings.PARTNERSHIP_NAME,
+        "service_name": settings.SERVICE_NAME,
+    }
+    mail = EmailMultiAlternatives(
+        subject,
+        render_to_string(f"notifications/email/{template}.txt", context),
+        settings.DEFAULT_FROM_EMAIL,
+        [person.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    mail.attach_alternative(render_to_string(f"notifications/email/{template}.html", context), "text/html")
+    return mail
+
+
+def send_once(person, *, kind, key, subject, template, context, why, items=()):
+    """Send one mail to `person` about `key` unless it was sent before (see the module's docstring for
+    why this order gives each person one mail per key). Returns the SentMessage, or None when the person
+    has no address or already had it."""
+    if not person.email or not person.is_active:
+        return None
+    if SentMessage.objects.filter(recipient=person, key=key).exists():
+        return None
+    mail = build_mail(person, subject=subject, template=template, context=context, why=why)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                message = SentMessage.objects.create(
+                    recipient=person, kind=kind, key=key, subject=subject, to_address=person.email
+                )
+        except IntegrityError:
+            return None  # another worker sent it meanwhile
+        SentItem.objects.bulk_create(
+            SentItem(message=message, reason=reason, action=action, indicator=indicator)
+            for reason, action, indicator in items
+        )
+        mail.send()
+    return message
+
+
+# --- Notifications -----------------------------------------------------------------------------------------
+def _wants_changes(people):
+    """The people (active, with an address) who have not turned change notifications off."""
+    people = [person for person in people if person is not None and person.is_active and person.email]
+    off = set(Preference.objects.filter(person__in=people, changes=False).values_list("person_id", flat=True))
+    unique = {person.pk: person for person in people if person.pk not in off}
+    return list(unique.values())
+
+
+def action_leads(action):
+    """Whose action it is: its lead and its priority's workstream lead (ActionQuerySet.mine's rule)."""
+    return _wants_changes([action.lead, action.priority.lead])
+
+
+def notify_escalated(escalation):
+    """Tell the leads of an escalated action that the Operations Group has asked the Board about it."""
+    if escalation.action_id is None:
+        return []
+    action = escalation.action
+    return [
+        send_once(
+            person,
+            kind=MessageKind.ESCALATED,
+            key=f"escalated:{escalation.pk}",
+            subject=f"{action.ref} is escalated to the Improvement Board",
+            template="escalated",
+            context={
+                "action": action,
+                "escalation": escalation,
+                "action_url": absolute(action.get_absolute_url()),
+            },
+            why="You get this because you lead this action or its priority.",
+        )
+        for person in action_leads(action)
+    ]
+
+
+def notify_due_date_revised(action, *, was, version):
+    """Tell the leads of an action that its due date has been revised (`version`: the edit that did it)."""
+    return [
+        send_once(
+            person,
+            kind=MessageKind.DUE_DATE_REVISED,
+            key=f"revised:{action.pk}:v{version}",
+            subject=f"The due date of {action.ref} is revised to {action.current_due_date:%-d %B %Y}",
+            template="due_date_revised",
+            context={"action": action, "was": was, "action_url": absolute(action.get_absolute_url())},
+            why="You get this because you lead this action or its priority.",
+        )
+        for person in action_leads(action)
+    ]
+
+
+def notify_off_track(update):
+    """Tell the Operations Group (except whoever posted it) that an update has put an action off track."""
+    from send_portal.models import User
+    from send_portal.roles import OPERATIONS_GROUP
+
+    action = update.action
+    team = User.objects.filter(groups__name=OPERATIONS_GROUP).exclude(pk=update.author_id)
+    return [
+        send_once(
+            person,
+            kind=MessageKind.OFF_TRACK,
+            key=f"off_track:{update.pk}",
+            subject=f"{action.ref} is off track",
+            template="off_track",
+            context={"action": action, "update": update, "action_url": absolute(action.get_absolute_url())},
+            why="You get this because you are in the Operations Group.",
+        )
+        for person in _wants_changes(team)
+    ]
+
+
+def notify_pack_ready(pack):
+    """Tell the Board members who asked for it that the pack for the next Board meeting is ready."""
+    from send_portal.models import User
+    from send_portal.roles import BOARD_MEMBER
+
+    upcoming = Meeting.objects.next_board_meeting()
+    if upcoming is None or upcoming.pk != pack.meeting_id:
+        return []
+    members = User.objects.filter(
+        groups__name=BOARD_MEMBER, is_active=True, mail_preference__pack_ready=True
+    ).exclude(email="")
+    return [
+        send_once(
+            person,
+            kind=MessageKind.PACK_READY,
+            key=f"pack_ready:{pack.pk}",
+            subject=f"The board pack for {upcoming} is ready",
+            template="pack_ready",
+            context={
+                "meeting": upcoming,
+                "pdf_url": absolute(reverse("governance:boardpack_pdf", args=[pack.pk])),
+                "meeting_url": absolute(upcoming.get_absolute_url()),
+            },
+            why="You get this because you asked to be told when the next Board's pack is ready.",
+        )
+        for person in members.distinct()
+    ]

@@ -1,0 +1,65 @@
+"""The demo's highlight reports (send_portal/data/highlight_reports.yaml): one per priority for each of
+the demo plan's last two Board meetings, so the dashboard shows the change since the last Board on first
+start. The meetings are found by date, not named: the next Board meeting (the one leads are reporting to
+now) and the one before it; with none upcoming, the last two. Loading again changes nothing."""
+
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+from django.utils import timezone
+
+from actions.models import Action, Priority
+from governance.models import GroupKind, Meeting, MeetingKind, MeetingStatus
+from indicators.models import Indicator
+from reporting.models import Ask, HighlightReport
+
+DEMO_REPORTS_FILE = Path(__file__).resolve().parent.parent / "send_portal" / "data" / "highlight_reports.yaml"
+FIELDS = ("assessment", "reason", "achievements", "risks", "ask_kind", "ask")
+
+
+def demo_board_meetings(today=None):
+    """The two Board meetings the demo reports go to, earlier first (fewer when the plan has fewer)."""
+    today = today or timezone.localdate()
+    meetings = (
+        Meeting.objects.filter(group__kind=GroupKind.BOARD, kind=MeetingKind.MEETING)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("date", "pk")
+    )
+    upcoming = meetings.filter(date__gte=today).first()
+    if upcoming is not None:
+        meetings = meetings.filter(date__lte=upcoming.date)
+    return list(meetings)[-2:]
+
+
+def load_demo_highlight_reports(path=DEMO_REPORTS_FILE, today=None):
+    """Create the demo's highlight reports that are missing; returns how many were created. Reports
+    already there (the demo's or anyone's) are left alone."""
+    entries = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
+    meetings = demo_board_meetings(today)
+    if len(meetings) < 2:
+        return 0
+    targets = {"previous": meetings[0], "latest": meetings[1]}
+    priorities = Priority.objects.in_bulk([entry["priority"] for entry in entries], field_name="number")
+    created = 0
+    with transaction.atomic():
+        for entry in entries:
+            priority = priorities.get(entry["priority"])
+            if priority is None:
+                continue
+            for which, meeting in targets.items():
+                data = entry[which]
+                if HighlightReport.objects.filter(priority=priority, meeting=meeting).exists():
+                    continue
+                report = HighlightReport(
+                    priority=priority,
+                    meeting=meeting,
+                    author=priority.lead,
+                    **{name: data.get(name, Ask.NONE if name == "ask_kind" else "") for name in FIELDS},
+                )
+                report.full_clean()
+                report.save()
+                report.actions.set(Action.objects.filter(ref__in=data.get("actions", [])))
+                report.indicators.set(Indicator.objects.filter(code__in=data.get("indicators", [])))
+                created += 1
+    return created

@@ -1,0 +1,74 @@
+"""Each priority's judged status for the Board: its latest highlight report, the one before it and the
+change between them. One function for the dashboard and the board pack (two queries, whatever the
+number of meetings or reports). Imports no governance module, so the pack can call it."""
+
+from dataclasses import dataclass
+
+from django.db.models import F, Prefetch, Window
+from django.db.models.functions import RowNumber
+
+from actions.models import Action
+from indicators.models import Indicator
+from reporting.models import Ask, Change, HighlightReport, change_between
+
+CHANGE_COLOURS = {Change.BETTER: "green", Change.SAME: "grey", Change.WORSE: "red", Change.FIRST: "grey"}
+
+
+@dataclass(frozen=True)
+class PrioritySummary:
+    """A priority's line in the Board's summary: `report` is None when no report is written yet."""
+
+    priority: object
+    report: HighlightReport | None
+    previous: HighlightReport | None
+
+    @property
+    def change(self):
+        if self.report is None:
+            return None
+        return change_between(self.previous.assessment if self.previous else None, self.report.assessment)
+
+    @property
+    def change_colour(self):
+        return CHANGE_COLOURS[self.change] if self.change else "grey"
+
+    @property
+    def change_text(self):
+        """ "Better than at the Board of 12 January 2026", or "First report"."""
+        change = self.change
+        if change is None or change == Change.FIRST:
+            return Change.FIRST.label
+        since = f"the Board of {self.previous.meeting.date:%-d %B %Y}"
+        return f"Same as at {since}" if change == Change.SAME else f"{change.label} than at {since}"
+
+
+def priority_summaries(priorities, *, by=None, with_citations=False):
+    """A PrioritySummary per priority (in the order given), from the latest highlight report to a meeting
+    on or before the date `by` (any date when None) and the report before it. Two queries (three more
+    `with_citations`, for the actions and indicators the reports cite, the indicators' values and rebases)."""
+    priorities = list(priorities)
+    reports = HighlightReport.objects.filter(priority__in=[p.pk for p in priorities])
+    if by is not None:
+        reports = reports.filter(meeting__date__lte=by)
+    ranked = reports.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("priority_id")],
+            order_by=[F("meeting__date").desc(), F("pk").desc()],
+        )
+    ).filter(rank__lte=2)
+    ranked = ranked.select_related("meeting", "author").order_by("priority_id", "rank")
+    if with_citations:
+        ranked = ranked.prefetch_related(
+            Prefetch("actions", queryset=Action.objects.order_by("ref_sort")),
+            Prefetch("indicators", queryset=Indicator.objects.with_spc().order_by("code")),  # for .reading
+        )
+    latest, previous = {}, {}
+    for report in ranked:
+        (latest if report.rank == 1 else previous)[report.priority_id] = report
+    return [PrioritySummary(p, latest.get(p.pk), previous.get(p.pk)) for p in priorities]
+
+
+def decisions_sought(summaries):
+    """The summaries whose report asks the Board for a decision."""
+    return [s for s in summaries if s.report is not None and s.report.ask_kind == Ask.DECISION]

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from reporting import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("meetings/<int:pk>/highlight-reports/", views.meeting_reports, name="meeting_reports"),
+    path(
+        "meetings/<int:pk>/highlight-reports/priority-<int:number>/write/",
+        views.highlightreport_add,
+        name="highlightreport_add",
+    ),
+    path("highlight-reports/<int:pk>/", views.highlightreport_detail, name="highlightreport_detail"),
+    path("highlight-reports/<int:pk>/edit/", views.highlightreport_edit, name="highlightreport_edit"),
+]
