@@ -46,17 +46,21 @@ serve: install
 	$(RUN_ENV) $(MANAGE) run_with_worker 127.0.0.1:8000
 
 # Browser tests drive Debian's Chromium; install it when missing (as root, as on CI).
+# What the tests need from Debian: Chromium for the browser tests (it brings HarfBuzz's subsetter, which
+# WeasyPrint asks for), redis-server for the shared-cache test. Installed when missing, as root (as on CI).
+SYSTEM_PACKAGES := chromium redis-server
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@missing=""; for p in $(SYSTEM_PACKAGES); do command -v $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			echo "Installing Chromium for the browser tests"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-		else echo "Chromium is missing: the browser tests will be skipped (sudo apt-get install chromium)"; fi; }
+			echo "Installing$$missing for the tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else echo "Missing:$$missing (sudo apt-get install$$missing): the tests that need them are skipped"; fi; fi
 
 test: install browser
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
-test-fast: install
+test-fast: install browser
 	$(TEST_ENV) $(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
 
 lint: install

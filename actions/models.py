@@ -207,6 +207,12 @@ class LeadOrganisation(models.TextChoices):
     OTHER = "other", "Other partner"
 
 
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Every signed-in role may read the plan."""
+        return self if user.is_authenticated else self.none()
+
+
 class Plan(TimeStampedModel):
     """The Priority Action Plan itself: its title, approval dates and the inspection it answers."""
 
@@ -231,6 +237,7 @@ class Plan(TimeStampedModel):
     )
 
     history = HistoricalRecords()
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]

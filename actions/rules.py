@@ -19,6 +19,7 @@ def leads_action(user, action):
 
 runs_the_plan = is_operations | is_administrator
 
+rules.add_perm("actions.view_plan", is_signed_in)
 rules.add_perm("actions.view_priority", is_signed_in)
 rules.add_perm("actions.view_action", is_signed_in)
 rules.add_perm("actions.view_progressupdate", is_signed_in)

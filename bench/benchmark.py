@@ -64,6 +64,7 @@ from django.urls import include, path, reverse  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
 
 from actions.models import Action, Priority, ProgressUpdate  # noqa: E402
+from api.models import AccessToken  # noqa: E402
 from governance.models import BoardPackRequest, Meeting  # noqa: E402
 from governance.services import render_board_pack_html, render_pdf  # noqa: E402
 from indicators.charts import TRAJECTORY, chart_cache_key  # noqa: E402
@@ -158,7 +159,7 @@ def bench_people():
     return ops, admin
 
 
-def pages(ops_client, admin_client, ops):
+def pages(ops_client, admin_client, ops, api_client=None):
     """(name, call, before_each) for each page, in the order measured."""
     priority = Priority.objects.annotate(n=Count("actions")).order_by("-n", "number").first()
     action = Action.objects.annotate(n=Count("updates")).order_by("-n", "ref_sort").first()
@@ -203,6 +204,8 @@ def pages(ops_client, admin_client, ops):
         (f"priority page ({priority.number})", get(ops_client, priority.get_absolute_url()), None),
         ("actions list", get(ops_client, actions), None),
         ("actions list, filtered", get(ops_client, f"{actions}?priority=2&status=on_track"), None),
+        # The API's page of 100 actions (JSON), with the Operations Group person's token (issue 18).
+        ("API actions, 100 a page", get(api_client, reverse("api:action-list") + "?page_size=100"), None),
         (f"action page ({action.ref})", get(ops_client, action.get_absolute_url()), None),
         ("indicators list", get(ops_client, reverse("indicators:indicator_list")), None),
         (f"indicator page ({indicator.code})", get(ops_client, indicator.get_absolute_url()), None),
@@ -242,6 +245,8 @@ def measure(label, reps, pdf_reps, cold_pack_reps, out, only=None):
     ops, admin = bench_people()
     ops_client, admin_client = Client(), Client()
     ops_client.force_login(ops)
+    token = AccessToken.issue(user=ops, name="benchmark", days=1)[1]
+    api_client = Client(headers={"Authorization": f"Token {token}"})
     admin_client.force_login(admin)
     result = {
         "label": label,
@@ -257,7 +262,7 @@ def measure(label, reps, pdf_reps, cold_pack_reps, out, only=None):
     }
     print(f"{label}: {result['sizes']} on {connection.vendor}", file=sys.stderr)
     chosen = []
-    for name, call, before_each in pages(ops_client, admin_client, ops):
+    for name, call, before_each in pages(ops_client, admin_client, ops, api_client):
         if only and not any(word in name for word in only):
             continue
         n = cold_pack_reps if "charts cold" in name else pdf_reps if "PDF" in name else reps

@@ -434,6 +434,18 @@ def months_to_today(data, today):
     return months if add_months(as_of, months) <= today else months - 1
 
 
+def story_day(path, months_moved):
+    """The day the plan file's story stands at once loaded: its `as_of` moved on by the months its dates
+    were moved (today's month when moved, the file's own day when not); today when it has no `as_of`."""
+    as_of = (
+        Entry(read_plan_file(path), "plan file", is_root=True)
+        .mapping("partnership")
+        .mapping("plan")
+        .date("as_of", required=False)
+    )
+    return add_months(as_of, months_moved) if as_of else timezone.localdate()
+
+
 def move_dates_by(data, months):
     """A copy of the parsed plan file with every date outside FIXED_SECTIONS moved by `months`."""
     if not months:

@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "rest_framework",
+    "knox",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc as static files: the CSP allows no other site's script
     "send_portal",
     "actions",
     "indicators",
@@ -57,9 +61,11 @@ INSTALLED_APPS = [
     "reporting",
     "notifications",
     "django_tasks_db",
+    "api",
 ]
 
 MIDDLEWARE = [
+    "send_portal.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -253,6 +259,56 @@ CRISPY_CLASS_CONVERTERS = {
 }
 DJANGO_TABLES2_TEMPLATE = "django_tables2/gds.html"
 
+# --- API (docs/api.md) -------------------------------------------------------------------------------
+# Read-only, under /api/v1/: personal access tokens (django-rest-knox, stored hashed) or the browser's
+# session; JSON, or CSV with ?format=csv; each token (or signed-in person) limited to API_RATE_LIMIT.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadsAsOnThePages"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "api.renderers.CSVRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PagePagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": env.str("API_RATE_LIMIT", default="1200/hour")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": False,  # values are numbers, as Power BI and Excel expect
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+KNOX_TOKEN_MODEL = "api.AccessToken"
+# knox's own AuthToken is swapped for api.AccessToken, but its migrations would still make an empty table.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_PREFIX": "sendp_",  # recognisable by secret scanners
+    "TOKEN_TTL": None,  # each token gets the expiry its owner chose (api.models.EXPIRY_CHOICES)
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SEND Portal API",
+    "DESCRIPTION": "Read-only data of the Priority Action Plan: priorities, actions, progress updates, "
+    "indicators and their values, meetings, decisions, the action log, escalations and changes. "
+    "Send a personal access token as `Authorization: Token <token>`. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_refusals",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ActionStatusEnum": "actions.models.Status",
+        "MeetingStatusEnum": "governance.models.MeetingStatus",
+        "MeetingActionStatusEnum": "governance.models.MeetingActionStatus",
+        "IndicatorStatusEnum": "indicators.status.IndicatorStatus",
+    },
+}
+
 # --- Locale -----------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"  # dates and numbers are formatted as in the UK either way
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
@@ -263,9 +319,32 @@ USE_I18N = False
 USE_TZ = True
 
 # --- Logging ----------------------------------------------------------------------------------------
+# One JSON object a line on standard error (LOG_FORMAT=text for people reading a terminal): a line for each
+# request (send_portal/request_log.py) with its id, route, status, time and user id, and every other log
+# line with the id of the request it belongs to. No path, query string, body, header or cookie is logged.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "send_portal.request_log.RequestIdFilter"},
+        "redact_path": {"()": "send_portal.request_log.RedactPathFilter"},
+    },
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "{asctime}{levelname}{name}{message}{request_id}",
+            "style": "{",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "{asctime} {levelname} {name} [{request_id}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "redact_path"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

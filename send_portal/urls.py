@@ -9,6 +9,8 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("health/", views.health, name="health"),
+    path("health/live", views.health_live, name="health_live"),
+    path("health/ready", views.health_ready, name="health_ready"),
     path(
         "accounts/login/",
         # Not one transaction: checking a password takes a second of CPU, and on SQLite a transaction holds
@@ -43,5 +45,7 @@ urlpatterns = [
     path("", include("send_portal.plan_import.urls")),
     path("", include("notifications.urls")),
     path("", include("reporting.urls")),
+    path("", include("api.urls")),
 ]
+handler404 = "send_portal.views.page_not_found"
 handler500 = "send_portal.views.server_error"

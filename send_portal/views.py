@@ -6,12 +6,13 @@ from collections import defaultdict
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
-from django.db import InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render, resolve_url
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
 
 from actions.models import TAG_COLOURS, Action, Priority, ProgressUpdate, Status, leads_work
@@ -21,6 +22,7 @@ from indicators.models import Indicator
 from indicators.reading import thin_data_sentence
 from reporting.summary import decisions_sought, priority_summaries
 from send_portal.forms import SignInForm
+from send_portal.health import check_database, readiness
 from send_portal.rules import is_board_member
 
 logger = logging.getLogger(__name__)
@@ -126,13 +128,32 @@ class SignInView(LoginView):
 
 @login_not_required
 def health(request):
-    """For load balancers: 200 when the database answers, 503 when it does not."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:
-        return JsonResponse({"status": "database unavailable"}, status=503)
+    """For load balancers of old: 200 when the database answers, 503 when it does not."""
+    problem = check_database()
+    if problem:
+        return JsonResponse({"status": problem}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@transaction.non_atomic_requests  # ATOMIC_REQUESTS would open a transaction: liveness needs no database
+def health_live(request):
+    """Liveness: the process answers. Needs nothing else, so a database outage never restarts it."""
+    return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@transaction.non_atomic_requests  # each check answers for itself, the database's included
+def health_ready(request):
+    """Readiness, for the load balancer: 200 when the database and cache answer and a task worker was
+    seen in the last five minutes (send_portal/health.py); 503 naming what failed otherwise."""
+    results = readiness()
+    failed = {name: reason for name, reason in results.items() if reason}
+    body = {
+        "status": "ok" if not failed else "unavailable",
+        "checks": {n: r or "ok" for n, r in results.items()},
+    }
+    return JsonResponse(body, status=503 if failed else 200)
 
 
 @login_not_required
@@ -142,6 +163,13 @@ def accessibility(request):
 
 
 @requires_csrf_token
+def page_not_found(request, exception):
+    """404: JSON under /api/ (as the API's own 404s), the portal's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
 def server_error(request):
     """500, or 503 when the cause is that the database cannot be reached. Renders without the database.
 
@@ -152,10 +180,14 @@ def server_error(request):
     error = sys.exc_info()[1]
     if is_connection_error(error):
         logger.error("Database unavailable: %s", error)
-        response = HttpResponse(render_to_string("503.html"), status=503)
+        response = HttpResponse(
+            render_to_string("503.html", {"request_id": getattr(request, "request_id", "")}), status=503
+        )
         response["Retry-After"] = "30"
         return response
-    return HttpResponse(render_to_string("500.html"), status=500)
+    return HttpResponse(
+        render_to_string("500.html", {"request_id": getattr(request, "request_id", "")}), status=500
+    )
 
 
 def is_connection_error(error):

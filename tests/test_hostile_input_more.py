@@ -589,3 +589,19 @@ def test_the_highlight_report_form_answers_hostile_input_with_errors_or_success(
         assert client.post(edit, fields(a_version(data.draw, report))).status_code in (200, 302)
         assert_pages_escape(client, report.get_absolute_url(), reverse("dashboard"))
     assert_pages_escape(client, reverse("reporting:meeting_reports", args=[meeting.pk]))
+
+
+# --- API tokens ------------------------------------------------------------------------------------------
+@FEW
+@given(name=HOSTILE_TEXT, days=one_of_or_garbage(30, 90, 180, 365))
+def test_the_token_form_answers_hostile_input_with_errors_or_a_token_shown_escaped(
+    client, board_member, name, days
+):
+    from api.models import AccessToken
+
+    client.force_login(board_member)
+    response = client.post(reverse("api:token_list"), {"name": name, "days": days})
+    assert response.status_code == 200
+    if response.context["token_text"]:
+        assert AccessToken.objects.filter(user=board_member, name=name.strip()).exists()
+    assert_pages_escape(client, reverse("api:token_list"))

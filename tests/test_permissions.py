@@ -4,9 +4,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from api.models import AccessToken
 from governance.models import BoardPack, BoardPackRequest, CalendarFeed, Escalation, PackRequestStatus
 from notifications.services import unsubscribe_token
 from tests.factories import (
@@ -20,6 +22,7 @@ from tests.factories import (
     MeasurementFactory,
     MeetingActionFactory,
     MeetingFactory,
+    PlanFactory,
     PriorityFactory,
     ProgressUpdateFactory,
     RebaseFactory,
@@ -33,6 +36,8 @@ MATRIX = {
     "dashboard": ("get", (302, 200, 200, 200, 200, 200)),
     "accessibility": ("get", (200, 200, 200, 200, 200, 200)),
     "health": ("get", (200, 200, 200, 200, 200, 200)),
+    "health_live": ("get", (200, 200, 200, 200, 200, 200)),
+    "health_ready": ("get", (200, 200, 200, 200, 200, 200)),
     "login": ("get", (200, 302, 302, 302, 302, 302)),
     "logout": ("post", (302, 302, 302, 302, 302, 302)),
     "password_change": ("get", (302, 200, 200, 200, 200, 200)),
@@ -114,6 +119,11 @@ MATRIX = {
     "reporting:highlightreport_detail": ("get", (302, 200, 200, 200, 200, 200)),
     "reporting:highlightreport_add": ("get", (302, 403, 200, 403, 200, 200)),
     "reporting:highlightreport_edit": ("get", (302, 403, 200, 403, 200, 200)),
+    # Each person's own API tokens; the world's token is someone else's, so nobody can revoke it.
+    "api:token_list": ("get", (302, 200, 200, 200, 200, 200)),
+    "api:token_revoke": ("post", (302, 404, 404, 404, 404, 404)),
+    "api:schema": ("get", (200, 200, 200, 200, 200, 200)),  # describes the API, holds no data
+    "api:docs": ("get", (302, 200, 200, 200, 200, 200)),
 }
 
 
@@ -132,7 +142,8 @@ def all_portal_url_names(resolver=None, namespace=None):
 
 
 def test_every_named_url_is_in_the_matrix():
-    assert set(MATRIX) == all_portal_url_names()
+    assert set(MATRIX) | set(API_MATRIX) == all_portal_url_names()
+    assert not set(MATRIX) & set(API_MATRIX)
 
 
 @pytest.fixture
@@ -172,6 +183,7 @@ def governance_world(action):
             meeting=meeting, status=PackRequestStatus.FAILED, error="Out of memory"
         ),
         "feed": CalendarFeed.objects.create(user=UserFactory(username="subscriber")),
+        "token": AccessToken.issue(user=UserFactory(username="analyst"), name="Power BI", days=30)[0],
     }
 
 
@@ -185,6 +197,7 @@ def url_for(name, world):
         "actions:action_history": [action.ref],
         "actions:evidence_download": [action.ref, update.pk],
         "password_reset_confirm": ["MQ", "not-a-valid-token"],
+        "api:token_revoke": [world["token"].pk],
         **governance_url_args(world),
         **indicators_url_args(world),
         "reporting:meeting_reports": [world["meeting"].pk],
@@ -410,3 +423,81 @@ def test_the_editable_reports_are_exactly_those_the_rule_allows(
         "board": set(),
     }
     assert len(editable["ops"]) == 2
+
+
+# --- The API: every endpoint for every role's token ------------------------------------------------------
+# url name: (anonymous, board member, lead of this priority, lead of another, operations, admin), each
+# calling with their own token (anonymous: none). Every role reads the whole plan on the pages, so every
+# token reads every record; the table-driven test in tests/api/test_permissions.py checks each sees the
+# same records as on the pages. Writing is refused to every token (test_no_token_can_write below).
+READS = (401, 200, 200, 200, 200, 200)
+API_MATRIX = {
+    name: READS
+    for name in [
+        "api:plan",
+        "api:changes",
+        *(
+            f"api:{kind}-{view}"
+            for kind in ("priority", "action", "progressupdate", "indicator")
+            for view in ("list", "detail")
+        ),
+        *(
+            f"api:{kind}-{view}"
+            for kind in ("measurement", "meeting", "decision", "meetingaction", "escalation")
+            for view in ("list", "detail")
+        ),
+    ]
+}
+
+
+def api_url_for(name, world):
+    pk = {
+        "api:priority-detail": world["priority"].number,
+        "api:action-detail": world["action"].ref,
+        "api:progressupdate-detail": world["update"].pk,
+        "api:indicator-detail": world["measured_indicator"].code,
+        "api:measurement-detail": world["measured_indicator"].measurements.get().pk,
+        "api:meeting-detail": world["meeting"].pk,
+        "api:decision-detail": world["decision"].pk,
+        "api:meetingaction-detail": world["meeting_action"].pk,
+        "api:escalation-detail": world["escalation"].pk,
+    }.get(name)
+    return reverse(name, args=[] if pk is None else [pk])
+
+
+def api_client_for(request, role):
+    """A client sending `role`'s own new token (none for anonymous), and no session."""
+    if role == "anonymous":
+        return Client()
+    user = request.getfixturevalue(role)
+    return Client(headers={"Authorization": f"Token {AccessToken.issue(user=user, name='t', days=1)[1]}"})
+
+
+@pytest.fixture
+def api_world(world):
+    PlanFactory()
+    return world
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_token_gets_the_expected_api_answers(request, api_world, role):
+    """One world per role, every API URL in turn (a world per URL and role took half a minute)."""
+    client = api_client_for(request, role)
+    for name in sorted(API_MATRIX):
+        response = client.get(api_url_for(name, api_world))
+
+        assert response.status_code == API_MATRIX[name][ROLES.index(role)], f"{role} GET {name}"
+        assert response["Content-Type"] == "application/json", name
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_token_can_write(request, api_world, role):
+    """Every POST, PUT, PATCH and DELETE to every API URL is refused, for every role's token."""
+    client = api_client_for(request, role)
+    for name in sorted(API_MATRIX):
+        url = api_url_for(name, api_world)
+        for method in ("post", "put", "patch", "delete"):
+            response = getattr(client, method)(url, {}, content_type="application/json")
+            expected = 401 if role == "anonymous" else 403
+            assert response.status_code == expected, f"{role} {method.upper()} {name}"
+    assert AccessToken.objects.filter(user__username="analyst").exists()  # nothing was deleted either

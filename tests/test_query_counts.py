@@ -391,3 +391,58 @@ def test_the_dashboard_runs_the_same_number_of_queries_for_1_and_10_board_cycles
     count_queries(client, url)  # the indicators changed: their digests are worked out again, once
 
     assert count_queries(client, url) == before
+
+
+# --- The API: every list endpoint, at 1 and 10 of everything ---------------------------------------------
+API_LISTS = [
+    "api:priority-list",
+    "api:action-list",
+    "api:progressupdate-list",
+    "api:indicator-list",
+    "api:measurement-list",
+    "api:meeting-list",
+    "api:decision-list",
+    "api:meetingaction-list",
+    "api:escalation-list",
+    "api:changes",
+]
+
+
+def add_everything(n):
+    """n of each kind of record the API lists, each with its related records (and history rows)."""
+    from governance.models import Escalation
+    from tests.factories import (
+        DecisionFactory,
+        IndicatorFactory,
+        MeasurementFactory,
+        MeetingActionFactory,
+        MeetingFactory,
+    )
+
+    for _ in range(n):
+        action = ActionFactory(lead=UserFactory())
+        ProgressUpdateFactory(action=action)
+        indicator = IndicatorFactory(priority=action.priority, owner=UserFactory())
+        MeasurementFactory(indicator=indicator)
+        meeting = MeetingFactory()
+        DecisionFactory(meeting=meeting)
+        MeetingActionFactory(meeting=meeting, owner=UserFactory())
+        Escalation.objects.create(action=action, reason="Needs a decision.", raised_by=UserFactory())
+        action.title += " (corrected)"
+        action.save()
+
+
+@pytest.mark.parametrize("name", API_LISTS)
+def test_an_api_list_runs_the_same_number_of_queries_for_1_and_10_of_everything(operations, name):
+    from tests.api.conftest import token_client
+
+    client = token_client(operations)
+    url = reverse(name)
+    add_everything(1)
+    count_queries(client, url)  # warm per-process caches (content types, digests)
+    before = count_queries(client, url)
+
+    add_everything(9)
+    count_queries(client, url)  # the indicator digests are worked out again after any change (3 queries)
+
+    assert count_queries(client, url) == before

@@ -144,7 +144,7 @@ def test_an_outage_noticed_by_the_session_middleware_also_answers_503(client, bo
 
 
 def test_the_health_check_answers_503_when_the_database_is_down(client):
-    with mock.patch("send_portal.views.connection") as connection:
+    with mock.patch("send_portal.health.connection") as connection:
         connection.cursor.side_effect = OperationalError("could not connect")
         response = client.get(reverse("health"))
 

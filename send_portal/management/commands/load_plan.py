@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from reporting.demo import load_demo_highlight_reports
-from send_portal.plan_loader import DEFAULT_PLAN_FILE, DEMO_PASSWORD, PlanFileError, load_plan
+from send_portal.plan_loader import DEFAULT_PLAN_FILE, DEMO_PASSWORD, PlanFileError, load_plan, story_day
 
 
 class Command(BaseCommand):
@@ -62,8 +62,11 @@ class Command(BaseCommand):
             )
         except PlanFileError as error:
             raise CommandError(f"Nothing was loaded. {error}") from error
-        # The shipped demo plan also gets its highlight reports (reporting/demo.py).
-        demo_reports = load_demo_highlight_reports() if Path(path) == DEFAULT_PLAN_FILE else 0
+        # The shipped demo plan also gets its highlight reports (reporting/demo.py), for the Board meetings
+        # around the day its story stands at: today when its dates were moved, the file's own day if not.
+        demo_reports = 0
+        if Path(path) == DEFAULT_PLAN_FILE:
+            demo_reports = load_demo_highlight_reports(today=story_day(path, report.months_moved))
 
         if report.skipped:
             self.stdout.write(
