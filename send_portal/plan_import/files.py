@@ -124,7 +124,7 @@ def _read_workbook(content):
 
 
 def _read_csv(content, filename):
-    for encoding in ("utf-8-sig", "cp1252"):
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):  # latin-1 decodes any bytes: the last resort
         try:
             text = content.decode(encoding)
             break

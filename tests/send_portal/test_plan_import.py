@@ -439,3 +439,9 @@ def test_import_plan_refuses_a_mapping_to_a_field_that_does_not_exist(db, tmp_pa
     (tmp_path / "mapping.json").write_text('{"*": {"Action": "colour"}}')
     with pytest.raises(CommandError, match="'colour' is not a field"):
         call_command("import_plan", str(tmp_path / "plan.csv"), "--mapping", str(tmp_path / "mapping.json"))
+
+
+def test_a_csv_in_neither_utf8_nor_windows_1252_is_still_read():
+    # 0x81 is undefined in Windows-1252; such a file was a server error (found by the hostile-input test).
+    (sheet,) = read_plan_file(b"Ref,Title\nA1,Caf\x81 plan\n", "plan.csv")
+    assert "A1" in str(sheet)
