@@ -3,7 +3,7 @@
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -172,6 +172,34 @@ class PriorityKind(models.TextChoices):
     AREA_FOR_IMPROVEMENT = "area_for_improvement", "Area for improvement"
 
 
+class DatePrecision(models.TextChoices):
+    """How precisely a plan gives a due date. The date stored is the last day of the period (31 May 2025
+    for "May 2025"), so every rule that compares due dates (overdue, due soon, ordering) judges the
+    action at the end of that period without knowing about precision."""
+
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+    TBC = "tbc", "To be confirmed"
+
+
+# The date stored for a due date "to be confirmed": after every real date, so never overdue or due soon.
+TBC_DATE = date(9999, 12, 31)
+
+
+def date_in_words(value, precision=DatePrecision.DAY):
+    """A date as precisely as the plan gives it: '31 May 2025', 'May 2025', '2026' or 'To be confirmed'."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.TBC or value == TBC_DATE:
+        return DatePrecision.TBC.label
+    if precision == DatePrecision.YEAR:
+        return f"{value:%Y}"
+    if precision == DatePrecision.MONTH:
+        return f"{value:%B %Y}"
+    return f"{value:%-d %B %Y}"
+
+
 class LeadOrganisation(models.TextChoices):
     COUNCIL = "council", "Council"
     ICB = "icb", "ICB"
@@ -267,6 +295,10 @@ class Priority(TimeStampedModel):
     expected_impact = models.TextField(blank=True)
     success_looks_like = models.TextField(blank=True, help_text="One measure of success per line.")
     workstream_name = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(
+        blank=True,
+        help_text="What the imported plan said that has no field here, one 'column: value' a line.",
+    )
     lead = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -434,11 +466,31 @@ class Action(TimeStampedModel, VersionedModel):
     lead_organisation = models.CharField(
         max_length=20, choices=LeadOrganisation, default=LeadOrganisation.COUNCIL
     )
+    senior_responsible_officer = models.CharField(
+        max_length=200, blank=True, help_text="The accountable senior officer, as the plan names them."
+    )
+    partners = models.ManyToManyField(
+        "send_portal.Organisation",
+        blank=True,
+        related_name="partnered_actions",
+        help_text="Partner organisations that contribute to the action.",
+    )
     start_date = models.DateField(null=True, blank=True)
     due_date = models.DateField("original due date")
     revised_due_date = models.DateField(null=True, blank=True)
+    due_precision = models.CharField(
+        "precision of the due date",
+        max_length=10,
+        choices=DatePrecision,
+        default=DatePrecision.DAY,
+        help_text="How precisely the plan gives the current due date (the revised one when there is one).",
+    )
     revision_reason = models.TextField("reason for the revised date", blank=True)
     expected_impact = models.TextField(blank=True)
+    notes = models.TextField(
+        blank=True,
+        help_text="What the imported plan said that has no field here, one 'column: value' a line.",
+    )
     status = models.CharField(max_length=20, choices=Status, default=Status.NOT_STARTED, editable=False)
     completed_on = models.DateField(null=True, blank=True, editable=False)
     last_update_on = models.DateField(null=True, blank=True, editable=False)
@@ -493,6 +545,11 @@ class Action(TimeStampedModel, VersionedModel):
     def current_due_date(self):
         """The date the action is now due: the revised date when there is one."""
         return self.revised_due_date or self.due_date
+
+    @property
+    def current_due_text(self):
+        """The current due date as precisely as the plan gives it, e.g. 'May 2025'."""
+        return date_in_words(self.current_due_date, self.due_precision)
 
     @property
     def is_revised(self):
@@ -560,7 +617,11 @@ class Action(TimeStampedModel, VersionedModel):
     def derived_status(self):
         """(status, completed_on, last_update_on) from the latest progress update: the one rule for an
         action's current status. The latest update is by the update's date, then when it was recorded."""
-        latest = self.updates.order_by("-date", "-created", "-pk").first()
+        return self.status_given_by(self.updates.order_by("-date", "-created", "-pk").first())
+
+    @staticmethod
+    def status_given_by(latest):
+        """(status, completed_on, last_update_on) that an action whose latest update is `latest` has."""
         if latest is None:
             return (Status.NOT_STARTED, None, None)
         return (latest.status, latest.date if latest.status == Status.COMPLETE else None, latest.date)

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as clock
 
-from django.conf import settings
 from django.db.models import OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -36,6 +35,7 @@ from indicators.models import Indicator, Measurement, Provenance
 from indicators.reading import thin_data_sentence
 from indicators.status import IndicatorStatus
 from reporting.summary import decisions_sought, priority_summaries
+from send_portal.models import Partnership
 
 
 # --- What changed since the last meeting ---------------------------------------------------------------
@@ -378,7 +378,8 @@ def board_pack_context(meeting, *, generated_by=None, generated_at=None, today=N
         "indicators": indicators,  # in full: the PACK_INDICATORS_IN_FULL to look at first, plan order
         "indicator_overview": indicator_overview,  # counts over every indicator
         "where_to_look": indicator_overview.where_to_look,  # SummaryRows
-        "partnership_name": settings.PARTNERSHIP_NAME,
+        "partnership": Partnership.current(),
+        "partnership_name": Partnership.current().name,
         "is_demonstration": bool(plan and plan.is_demonstration),
         "changes": plan_changes(meeting, today),
         "matters_arising": MeetingAction.objects.carried_to(meeting),

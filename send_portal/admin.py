@@ -4,10 +4,16 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count
+from django.utils.functional import lazy
 
-from send_portal.models import Organisation, User, VersionedModel
+from send_portal.models import Organisation, Partnership, User, VersionedModel
 
-admin.site.site_header = f"{settings.SERVICE_NAME} administration: {settings.PARTNERSHIP_NAME}"
+
+def _site_header():
+    return f"{settings.SERVICE_NAME} administration: {Partnership.current().name}"
+
+
+admin.site.site_header = lazy(_site_header, str)()  # the partnership's name is data: read when shown
 admin.site.site_title = f"{settings.SERVICE_NAME} administration"
 admin.site.index_title = "Plan, people and governance records"
 
@@ -76,3 +82,23 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["username", "first_name", "last_name", "email", "job_title", "organisation__name"]
     ordering = ["first_name", "last_name", "username"]
     autocomplete_fields = ["organisation"]
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(admin.ModelAdmin):
+    """The partnership's name, partners and the words its plan uses (one partnership a portal)."""
+
+    list_display = ["name", "plan_called", "board_name", "delivery_group_name"]
+    filter_horizontal = ["partners"]
+    fields = [
+        "name",
+        "partners",
+        "plan_called",
+        "priority_called",
+        "priority_kinds",
+        "board_name",
+        "delivery_group_name",
+    ]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not Partnership.objects.exists()

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.urls import reverse
 
+from send_portal.models import Partnership
+
 # (label, url name, the URL namespaces or names that make the item current)
 NAVIGATION = [
     ("Dashboard", "dashboard", {"dashboard"}),
@@ -44,8 +46,10 @@ def _portal(request):
 
     signed_in = hasattr(request, "user") and request.user.is_authenticated
     plan = Plan.current() if signed_in else None
+    partnership = Partnership.current()
     return {
-        "PARTNERSHIP_NAME": settings.PARTNERSHIP_NAME,
+        "PARTNERSHIP": partnership,
+        "PARTNERSHIP_NAME": partnership.name,
         "SERVICE_NAME": settings.SERVICE_NAME,
         "plan": plan,
         "is_demonstration": bool(plan and plan.is_demonstration),

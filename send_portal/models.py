@@ -1,6 +1,8 @@
 """People, organisations and the shared base models."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from simple_history.models import DeletedObject
@@ -151,3 +153,99 @@ class User(AbstractUser):
     def display_name(self):
         """The person's name, or their job title when no name is recorded (demo people are roles)."""
         return self.get_full_name() or self.job_title or self.username
+
+
+class ImportColumn(models.Model):
+    """A plan column's header and the field it was mapped to when a plan was last imported, so the next
+    import of a file with that header starts from the same choice. An empty field keeps it as notes."""
+
+    header = models.CharField(max_length=200, unique=True)
+    field = models.CharField(max_length=40, blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["header"]
+
+    def __str__(self):
+        return f"{self.header} -> {self.field or 'notes'}"
+
+    @classmethod
+    def remembered(cls):
+        """{header: field key or None} of every remembered choice (one query)."""
+        return {column.header: column.field or None for column in cls.objects.all()}
+
+    @classmethod
+    def remember(cls, choices):
+        """Keep {header: field key or None} for the next import."""
+        for header, key in choices.items():
+            cls.objects.update_or_create(header=header[:200], defaults={"field": key or ""})
+
+
+PARTNERSHIP_CACHE_KEY = "send_portal.partnership"
+PARTNERSHIP_CACHE_SECONDS = 3600
+
+
+class Partnership(models.Model):
+    """The local area partnership that runs the plan, and the words its plan uses: set in the admin or by
+    the plan import, read by every page and the board pack. Until one is saved, its name is the
+    PARTNERSHIP_NAME setting (a first-start default)."""
+
+    name = models.CharField(max_length=200, help_text="e.g. 'Devon SEND Partnership'.")
+    partners = models.ManyToManyField("send_portal.Organisation", blank=True, related_name="partnerships")
+    plan_called = models.CharField(
+        "what the plan is called", max_length=100, default="Priority Action Plan", blank=True
+    )
+    priority_called = models.CharField(
+        "what a priority is called",
+        max_length=100,
+        default="priority",
+        blank=True,
+        help_text="In the plan's own words, e.g. 'area of significant weakness', 'theme', 'workstream'.",
+    )
+    priority_kinds = models.TextField(
+        "kinds of priority",
+        blank=True,
+        default="Area for priority action\nArea for improvement",
+        help_text="One a line.",
+    )
+    board_name = models.CharField("the Board's name", max_length=100, default="Improvement Board", blank=True)
+    delivery_group_name = models.CharField(
+        "the delivery group's name", max_length=100, default="Operations Group", blank=True
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        type(self)._cache_current()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        type(self)._cache_current()
+        return result
+
+    @classmethod
+    def _cache_current(cls):
+        """Keep the current partnership (or the default before one is saved) in the cache: one query, here
+        rather than on the next page."""
+        partnership = cls.objects.order_by("pk").first() or cls(name=settings.PARTNERSHIP_NAME)
+        cache.set(PARTNERSHIP_CACHE_KEY, partnership, PARTNERSHIP_CACHE_SECONDS)
+        return partnership
+
+    @classmethod
+    def current(cls):
+        """The portal's partnership (kept in the cache until one is saved: no query on most requests), or
+        an unsaved one named from PARTNERSHIP_NAME before any is set."""
+        partnership = cache.get(PARTNERSHIP_CACHE_KEY)
+        if partnership is None:
+            partnership = cls._cache_current()
+        return partnership
+
+    @property
+    def kinds(self):
+        return [line.strip() for line in self.priority_kinds.splitlines() if line.strip()]

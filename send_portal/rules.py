@@ -44,3 +44,8 @@ WHO_CAN = {}
 def who_can(perm):
     """The sentence saying who may do `perm`."""
     return WHO_CAN.get(perm, "You do not have permission to do this. Ask an administrator if you need it.")
+
+
+# Bringing a plan in from a spreadsheet changes the whole plan: the Operations Group and administrators.
+rules.add_perm("send_portal.import_plan", is_operations | is_administrator)
+WHO_CAN["send_portal.import_plan"] = "Only the Operations Group and administrators can import the plan."

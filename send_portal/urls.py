@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("actions.urls")),
     path("", include("indicators.urls")),
     path("", include("governance.urls")),
+    path("", include("send_portal.plan_import.urls")),
     path("", include("notifications.urls")),
     path("", include("reporting.urls")),
     path("", include("api.urls")),

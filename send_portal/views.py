@@ -10,6 +10,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render, resolve_url
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
@@ -82,6 +83,9 @@ def dashboard(request):
             "updates": updates,
             "next_board_meeting": next_board_meeting,
             "your_work": _your_work(user, summaries, next_board_meeting, today),
+            "import_url": reverse("plan_import:upload")
+            if request.user.has_perm("send_portal.import_plan")
+            else None,
         },
     )
 

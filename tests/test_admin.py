@@ -20,7 +20,7 @@ from governance.models import BoardPack, Escalation
 from governance.services import board_pack_context
 from indicators.models import Measurement
 from notifications.models import ItemReason, MessageKind, Preference, SentItem, SentMessage
-from send_portal.models import StaleEdit
+from send_portal.models import Partnership, StaleEdit
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
@@ -117,6 +117,7 @@ MAKERS = {
     "axes.AccessLog": _access(AccessLog),
     "axes.AccessFailureLog": _access(AccessFailureLog),
     "send_portal.Organisation": OrganisationFactory,
+    "send_portal.Partnership": lambda: Partnership.objects.create(name="Devon SEND Partnership"),
     "send_portal.User": lambda: UserFactory(organisation=OrganisationFactory(), job_title="Head of SEND"),
     "actions.Plan": PlanFactory,
     "actions.Priority": _priority,
@@ -176,6 +177,7 @@ def test_every_portal_model_is_registered():
     portal = {model._meta.label for model in REGISTERED if model._meta.app_label in PORTAL_APPS}
     assert portal == {
         "send_portal.Organisation",
+        "send_portal.Partnership",
         "send_portal.User",
         "actions.Plan",
         "actions.Priority",

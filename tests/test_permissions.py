@@ -105,6 +105,13 @@ MATRIX = {
     "indicators:measurement_add": ("get", (302, 403, 200, 403, 200, 200)),
     # Any workstream lead may open the upload page (rows for others' indicators are then rejected).
     "indicators:measurement_upload": ("get", (302, 403, 200, 200, 200, 200)),
+    # Importing the plan from a spreadsheet: the Operations Group and administrators (issue 17). The later
+    # steps take a POST; a GET goes back to the first step.
+    "plan_import:upload": ("get", (302, 403, 403, 403, 200, 200)),
+    "plan_import:preview": ("get", (302, 403, 403, 403, 302, 302)),
+    "plan_import:confirm": ("get", (302, 403, 403, 403, 302, 302)),
+    "plan_import:export": ("get", (302, 200, 200, 200, 200, 200)),
+    "plan_import:template": ("get", (302, 200, 200, 200, 200, 200)),
     # The upload's template: whoever may upload, with the rows of the indicators they may record.
     "indicators:measurement_upload_template": ("get", (302, 403, 200, 200, 200, 200)),
     # Highlight reports: everyone reads; the priority's lead, the Operations Group and admins write.

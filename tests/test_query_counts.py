@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from send_portal.models import Partnership
 from tests.factories import ActionFactory, PriorityFactory, ProgressUpdateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -205,6 +206,7 @@ def test_a_page_runs_the_same_number_of_queries_for_3_and_30_indicators(client, 
     add_indicators(3)
     count_queries(client, url)
     cache.clear()
+    Partnership.current()  # the partnership's name is cached too: only the digests start cold
     cold = count_queries(client, url)  # indicator digests worked out from every value (indicators/digests.py)
     before = count_queries(client, url)  # then read from the cache
 
@@ -285,6 +287,7 @@ def test_the_board_pack_runs_the_same_number_of_queries_for_3_and_30_indicators(
     add_indicators(3)
     count_queries(client, url)
     cache.clear()
+    Partnership.current()  # the partnership's name is cached too: only the digests start cold
     cold = count_queries(client, url)  # indicator digests worked out from every value (indicators/digests.py)
     before = count_queries(client, url)  # then read from the cache
 

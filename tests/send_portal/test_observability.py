@@ -95,7 +95,7 @@ def test_no_password_or_token_reaches_any_log_line(client, board_member, log_lin
     assert "Not Found" in written  # Django's own 404 line is there, with the route in place of the path
 
 
-def test_error_pages_show_the_request_id(client):
+def test_error_pages_show_the_request_id(client, db):  # the page names the partnership from its record
     response = client.get("/no-such-page/")
 
     assert response.status_code == 404

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from send_portal.plan_import import views
+
+app_name = "plan_import"
+urlpatterns = [
+    path("plan/import/", views.plan_import, name="upload"),
+    path("plan/import/preview/", views.plan_import_preview, name="preview"),
+    path("plan/import/confirm/", views.plan_import_confirm, name="confirm"),
+    path("plan/export.xlsx", views.plan_export, name="export"),
+    path("plan/template.xlsx", views.plan_template, name="template"),
+]

@@ -1,0 +1,190 @@
+"""The import's pages, for the Operations Group and administrators: choose the file → say which field each
+column holds (guessed, then as last time) → preview every problem and change → confirm. Nothing is written
+before confirm, and nothing is kept on the server between the steps: the file's rows travel in the form
+as a signed payload (bound to the person, valid for an hour).
+
+The import runs in the request: a 500-action plan previews in under 2 s (docs/performance.md). When the
+tasks framework lands, a large import can move to a task without changing PlanImport.
+"""
+
+from datetime import date, datetime
+
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from send_portal.models import ImportColumn
+from send_portal.plan_import.export import XLSX_TYPE, blank_template, export_plan
+from send_portal.plan_import.fields import mapping_for
+from send_portal.plan_import.files import Sheet
+from send_portal.plan_import.forms import ColumnMappingForm, PlanFileForm
+from send_portal.plan_import.importer import OUTCOMES, UNCHANGED, ImportRefused, PlanImport
+from send_portal.rules import who_can
+
+PERMISSION = "send_portal.import_plan"
+SALT = "send_portal.plan_import"
+MAX_AGE = 60 * 60
+
+
+class PayloadRefused(Exception):
+    """The payload was tampered with, is another person's, or is over an hour old."""
+
+
+def _cell(value):
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def dumps(sheets, filename, user):
+    data = {
+        "user": user.pk,
+        "file": filename,
+        "sheets": [
+            {
+                "name": s.name,
+                "headers": s.headers,
+                "header_row": s.header_row,
+                "rows": [(n, [_cell(c) for c in cells]) for n, cells in s.rows],
+            }
+            for s in sheets
+        ],
+    }
+    return signing.dumps(data, salt=SALT, compress=True)
+
+
+def loads(payload, user):
+    """(sheets, filename) from a payload; raises PayloadRefused."""
+    try:
+        data = signing.loads(payload, salt=SALT, max_age=MAX_AGE)
+    except signing.BadSignature as error:
+        raise PayloadRefused("The import has expired or could not be read. Choose the file again.") from error
+    if data.get("user") != user.pk:
+        raise PayloadRefused("The import has expired or could not be read. Choose the file again.")
+    sheets = [
+        Sheet(s["name"], s["headers"], s["header_row"], [tuple(row) for row in s["rows"]])
+        for s in data["sheets"]
+    ]
+    return sheets, data["file"]
+
+
+def _check(request):
+    if not request.user.has_perm(PERMISSION):
+        raise PermissionDenied(who_can(PERMISSION))
+
+
+def _initial_choices(sheets):
+    """Each column's starting choice: what it was mapped to last time, else the guess."""
+    remembered = {"*": ImportColumn.remembered()}
+    return {
+        (s, c): key for s, sheet in enumerate(sheets) for c, key in mapping_for(sheet, remembered).items()
+    }
+
+
+def plan_import(request):
+    """Step 1: choose the file. A valid file goes straight on to step 2, the columns."""
+    _check(request)
+    form = PlanFileForm(*(request.POST, request.FILES) if request.method == "POST" else ())
+    if request.method == "POST" and form.is_valid():
+        sheets, filename = form.sheets, form.cleaned_data["file"].name
+        return _render_mapping(request, sheets, filename, dumps(sheets, filename, request.user))
+    return render(request, "plan_import/upload.html", {"form": form})
+
+
+def _render_mapping(request, sheets, filename, payload, form=None):
+    form = form or ColumnMappingForm(sheets=sheets, initial_choices=_initial_choices(sheets))
+    return render(
+        request, "plan_import/mapping.html", {"form": form, "payload": payload, "filename": filename}
+    )
+
+
+def _from_payload(request):
+    try:
+        return loads(request.POST.get("payload", ""), request.user)
+    except PayloadRefused as error:
+        messages.error(request, str(error))
+        return None
+
+
+def plan_import_preview(request):
+    """Step 3: what the import would do with these columns: every problem, warning and change."""
+    _check(request)
+    if request.method != "POST":
+        return redirect("plan_import:upload")
+    loaded = _from_payload(request)
+    if loaded is None:
+        return redirect("plan_import:upload")
+    sheets, filename = loaded
+    form = ColumnMappingForm(request.POST, sheets=sheets, initial_choices={})
+    if not form.is_valid() or "change_mapping" in request.POST:
+        return _render_mapping(request, sheets, filename, request.POST["payload"], form)
+    mapping = form.mapping()
+    preview = PlanImport(sheets, mapping, filename=filename).preview()
+    return render(
+        request,
+        "plan_import/preview.html",
+        _preview_context(preview, form, filename, request.POST["payload"]),
+    )
+
+
+def _preview_context(preview, form, filename, payload):
+    shown = [change for change in preview.changes if change.outcome != UNCHANGED]
+    return {
+        "preview": preview,
+        "counts": preview.counts(),
+        "outcomes": OUTCOMES,
+        "shown_changes": shown,
+        "form": form,
+        "filename": filename,
+        "payload": payload,
+    }
+
+
+def plan_import_confirm(request):
+    """Step 4: write it all in one transaction, as the person's change, and remember the columns."""
+    _check(request)
+    if request.method != "POST":
+        return redirect("plan_import:upload")
+    loaded = _from_payload(request)
+    if loaded is None:
+        return redirect("plan_import:upload")
+    sheets, filename = loaded
+    form = ColumnMappingForm(request.POST, sheets=sheets, initial_choices={})
+    if not form.is_valid():
+        return _render_mapping(request, sheets, filename, request.POST["payload"], form)
+    mapping = form.mapping()
+    try:
+        preview = PlanImport(sheets, mapping, filename=filename).confirm(request.user)
+    except ImportRefused:
+        preview = PlanImport(sheets, mapping, filename=filename).preview()
+        return render(
+            request,
+            "plan_import/preview.html",
+            _preview_context(preview, form, filename, request.POST["payload"]),
+        )
+    ImportColumn.remember({header: key for columns in mapping.values() for header, key in columns.items()})
+    counts = preview.counts()
+    summary = "; ".join(
+        f"{record.lower()}s: {c['add']} added, {c['change']} changed" for record, c in counts.items()
+    )
+    messages.success(request, f"Imported {filename}. {summary}.")
+    return redirect("dashboard")
+
+
+def plan_export(request):
+    """The whole plan as one workbook in the import's shape (every signed-in role may read the plan)."""
+    response = HttpResponse(export_plan(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="plan-{timezone.localdate():%Y-%m-%d}.xlsx"'
+    return response
+
+
+def plan_template(request):
+    """The blank template: the import's sheets and headers with one example row each."""
+    response = HttpResponse(blank_template(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="plan-template.xlsx"'
+    return response
