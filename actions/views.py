@@ -10,7 +10,13 @@ from actions.filters import ActionFilterSet
 from actions.forms import ActionForm, ProgressUpdateForm
 from actions.models import Action, Priority, ProgressUpdate, StaleEdit
 from actions.tables import ActionTable
-from send_portal.base_views import ObjectListView, get_permitted, keep_input, versioned_edit
+from send_portal.base_views import (
+    ObjectListView,
+    get_permitted,
+    keep_input,
+    versioned_edit,
+    without_dotted_sort,
+)
 from send_portal.history import history_entries
 
 DUE_SOON_DAYS = 28
@@ -30,7 +36,9 @@ def priority_detail(request, number):
     priority = get_permitted(request.user, Priority, "actions.view_priority", number=number)
     actions = Action.objects.for_table().filter(priority=priority)
     table = ActionTable(actions, exclude=["priority"])
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)  # sorts by ?sort=, pages by ?page=
+    RequestConfig(without_dotted_sort(request), paginate={"per_page": 25}).configure(
+        table
+    )  # sorts by ?sort=, pages by ?page=
     counts = Priority.objects.with_action_counts().get(pk=priority.pk)
     updates = (
         ProgressUpdate.objects.filter(action__priority=priority)
@@ -85,7 +93,9 @@ def my_actions(request):
     tables = []
     for slug, heading, qs in mine.by_urgency(DUE_SOON_DAYS, today):
         table = ActionTable(qs, prefix=f"{slug}-", empty_text=f"None of your actions is {heading.lower()}.")
-        RequestConfig(request, paginate={"per_page": 25}).configure(table)  # ?overdue-page=2 and so on
+        RequestConfig(without_dotted_sort(request), paginate={"per_page": 25}).configure(
+            table
+        )  # ?overdue-page=2 and so on
         tables.append((slug, heading, table))
     return render(
         request,

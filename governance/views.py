@@ -43,7 +43,7 @@ from governance.services import board_pack_context, plan_changes
 from governance.tables import GroupTable, MeetingActionTable, MeetingTable
 from governance.tasks import request_board_pack
 from indicators.models import Indicator
-from send_portal.base_views import ObjectListView, get_permitted, versioned_edit
+from send_portal.base_views import ObjectListView, get_permitted, versioned_edit, without_dotted_sort
 from send_portal.history import changes_from_history, merged
 from send_portal.rules import who_can
 
@@ -71,7 +71,9 @@ def group_detail(request, slug):
         slug=slug,
     )
     meetings = MeetingTable(group.meetings.for_table(), exclude=["group"])
-    RequestConfig(request, paginate={"per_page": 25}).configure(meetings)  # ?sort= and ?page=
+    RequestConfig(without_dotted_sort(request), paginate={"per_page": 25}).configure(
+        meetings
+    )  # ?sort= and ?page=
     open_actions = MeetingAction.objects.open().filter(meeting__group=group).for_table()
     return render(
         request,

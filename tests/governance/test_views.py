@@ -993,3 +993,16 @@ def test_an_escalated_action_says_so_on_its_page_with_the_boards_decision(client
     assert "Approve a new date." in text
     assert "P2.3: New date 30 June." in text
     assert "Escalated to the Improvement Board" not in other
+
+
+@pytest.mark.parametrize("param", ["sort", "overdue-sort"])
+def test_a_sort_holding_a_dot_is_ignored_on_pages_with_tables_not_a_server_error(client, board_member, param):
+    meeting = MeetingFactory()
+    client.force_login(board_member)
+    group_page = client.get(reverse("governance:group_detail", args=[meeting.group.slug]), {param: ".x"})
+    priority_page = client.get(reverse("actions:priority_detail", args=[1]), {param: "a.b"})
+    mine = client.get(reverse("actions:action_mine"), {param: "a.b"})
+
+    assert group_page.status_code == 200
+    assert priority_page.status_code in (200, 404)
+    assert mine.status_code == 200
