@@ -446,3 +446,37 @@ def test_an_api_list_runs_the_same_number_of_queries_for_1_and_10_of_everything(
     count_queries(client, url)  # the indicator digests are worked out again after any change (3 queries)
 
     assert count_queries(client, url) == before
+
+
+# --- Highlight reports: a report's page and a meeting's reports, whatever they cite ---------------------
+def test_a_highlight_reports_pages_run_the_same_queries_for_1_and_10_cited_actions_and_indicators(
+    client, operations, board
+):
+    from tests.factories import HighlightReportFactory, IndicatorFactory, MeasurementFactory, MeetingFactory
+
+    meeting = MeetingFactory(group=board)
+    priority = PriorityFactory(number=1)
+    report = HighlightReportFactory(priority=priority, meeting=meeting, author=UserFactory())
+
+    def cite(n):
+        for _ in range(n):
+            report.actions.add(ActionFactory(priority=priority, lead=UserFactory(), overdue=True))
+            indicator = IndicatorFactory(priority=priority)
+            MeasurementFactory(indicator=indicator)
+            report.indicators.add(indicator)
+
+    client.force_login(operations)
+    urls = [
+        reverse("reporting:highlightreport_detail", args=[report.pk]),
+        reverse("reporting:meeting_reports", args=[meeting.pk]),
+    ]
+    cite(1)
+    for url in urls:
+        count_queries(client, url)
+    before = [count_queries(client, url) for url in urls]
+
+    cite(9)
+    for url in urls:
+        count_queries(client, url)  # the indicators changed: their digests are worked out again, once
+
+    assert [count_queries(client, url) for url in urls] == before
