@@ -15,7 +15,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from actions.signals import due_date_revised, marked_off_track
-from send_portal.models import StaleEdit, TimeStampedModel, VersionedModel
+from send_portal.models import ReviewedModel, ReviewQuerySet, StaleEdit, TimeStampedModel, VersionedModel
 from send_portal.rules import is_administrator, is_operations
 
 STALE_AFTER_DAYS = 30  # "No recent update": no progress update for this many days
@@ -720,7 +720,7 @@ def evidence_path(update, filename):
     return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
-class ProgressUpdateQuerySet(models.QuerySet):
+class ProgressUpdateQuerySet(ReviewQuerySet):
     def visible_to(self, user):
         return self if user.is_authenticated else self.none()
 
@@ -728,7 +728,7 @@ class ProgressUpdateQuerySet(models.QuerySet):
         return self.order_by("-date", "-created", "-pk")
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(ReviewedModel):
     """A dated, append-only report on an action: its status on that date, what happened and what's next.
 
     Never edited or deleted in the portal; a correction is a newer update.

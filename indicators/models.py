@@ -18,7 +18,7 @@ from indicators import spc_reading
 from indicators import status as rule
 from indicators.reading import read_indicator
 from indicators.status import MOVEMENT_SYMBOLS, MOVEMENT_WORDS, STATUS_COLOURS, Frequency, IndicatorStatus
-from send_portal.models import StaleEdit, TimeStampedModel, VersionedModel
+from send_portal.models import ReviewedModel, ReviewQuerySet, StaleEdit, TimeStampedModel, VersionedModel
 from send_portal.rules import is_administrator, is_operations
 
 
@@ -640,12 +640,12 @@ class RemovedRebase:
     at: datetime
 
 
-class MeasurementQuerySet(models.QuerySet):
+class MeasurementQuerySet(ReviewQuerySet):
     def visible_to(self, user):
         return self if user.is_authenticated else self.none()
 
 
-class Measurement(VersionedModel):
+class Measurement(ReviewedModel, VersionedModel):
     """The value of an indicator for one reporting period. One value per indicator and period. Its
     `version` goes up with each correction, so a correction made from an older page is refused."""
 

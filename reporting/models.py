@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from send_portal.models import TimeStampedModel, VersionedModel
+from send_portal.models import ReviewedModel, ReviewQuerySet, TimeStampedModel, VersionedModel
 from send_portal.rules import is_administrator, is_operations
 
 
@@ -83,7 +83,7 @@ def change_between(previous, current):
     return Change.SAME if now == was else Change.WORSE
 
 
-class HighlightReportQuerySet(models.QuerySet):
+class HighlightReportQuerySet(ReviewQuerySet):
     def visible_to(self, user):
         """Every signed-in role reads every report."""
         return self if user.is_authenticated else self.none()
@@ -100,7 +100,7 @@ class HighlightReportQuerySet(models.QuerySet):
         return self.select_related("priority", "meeting", "author")
 
 
-class HighlightReport(TimeStampedModel, VersionedModel):
+class HighlightReport(ReviewedModel, TimeStampedModel, VersionedModel):
     """A priority's highlight report to one Board meeting: the assessment and its reason, achievements,
     risks and issues, and the ask of the Board, citing the actions and indicators behind it."""
 

@@ -101,6 +101,54 @@ def _shown(field, value):
     return value
 
 
+class Review(models.TextChoices):
+    """Where a lead's submission (a progress update, an indicator value, a highlight report) stands with the
+    Operations Group. Where the partnership needs no sign-off, a submission is approved as it is made."""
+
+    SUBMITTED = "submitted", "Awaiting sign-off"
+    APPROVED = "approved", "Approved"
+    RETURNED = "returned", "Returned to the lead"
+
+
+REVIEW_TAG_COLOURS = {Review.SUBMITTED: "yellow", Review.APPROVED: "green", Review.RETURNED: "red"}
+
+
+class ReviewQuerySet(models.QuerySet):
+    """Mixed into the querysets of reviewed models: what the Board's pages, packs and snapshots read."""
+
+    def approved(self):
+        return self.filter(review=Review.APPROVED)
+
+    def awaiting_sign_off(self):
+        return self.filter(review=Review.SUBMITTED)
+
+    def returned(self):
+        return self.filter(review=Review.RETURNED)
+
+
+class ReviewedModel(models.Model):
+    """Abstract base for a submission the Operations Group approves or returns with a reason. Rows made
+    before sign-off existed are approved (the migration's default)."""
+
+    review = models.CharField("sign-off", max_length=20, choices=Review, default=Review.APPROVED)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField("why it was returned", blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_approved(self):
+        return self.review == Review.APPROVED
+
+    @property
+    def review_tag_colour(self):
+        return REVIEW_TAG_COLOURS[Review(self.review)]
+
+
 class OrganisationKind(models.TextChoices):
     COUNCIL = "council", "Council (local authority)"
     ICB = "icb", "NHS Integrated Care Board"
@@ -211,6 +259,12 @@ class Partnership(models.Model):
     board_name = models.CharField("the Board's name", max_length=100, default="Improvement Board", blank=True)
     delivery_group_name = models.CharField(
         "the delivery group's name", max_length=100, default="Operations Group", blank=True
+    )
+    updates_need_sign_off = models.BooleanField(
+        "updates need sign-off",
+        default=True,
+        help_text="When on, the Operations Group approves each progress update, indicator value and highlight "
+        "report before the Board's pages show it as approved. Small partnerships may turn it off.",
     )
     updated = models.DateTimeField(auto_now=True)
 
