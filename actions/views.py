@@ -18,6 +18,7 @@ from send_portal.base_views import (
     without_dotted_sort,
 )
 from send_portal.history import history_entries
+from send_portal.models import User
 
 DUE_SOON_DAYS = 28
 
@@ -29,6 +30,14 @@ class ActionListView(ObjectListView):
     filterset_class = ActionFilterSet
     title = "Actions"
     export_name = "actions"
+    # What a row shows: the action, its priority, its lead's name, its latest update (as stored on the action).
+    cache_tables = (
+        (Action, "updated"),
+        (Priority, "updated"),
+        (User, "updated"),
+        (ProgressUpdate, "created"),
+        (ProgressUpdate, "reviewed_at"),
+    )
 
 
 def priority_detail(request, number):

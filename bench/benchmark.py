@@ -61,9 +61,11 @@ from django.template.loader import render_to_string  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import include, path, reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
 
 from actions.models import Action, Priority, ProgressUpdate  # noqa: E402
+from actions.views import ActionListView  # noqa: E402
 from api.models import AccessToken  # noqa: E402
 from governance.models import BoardPackRequest, Meeting  # noqa: E402
 from governance.services import render_board_pack_html, render_pdf  # noqa: E402
@@ -71,6 +73,7 @@ from indicators.charts import TRAJECTORY, chart_cache_key  # noqa: E402
 from indicators.models import Indicator, Measurement  # noqa: E402
 from send_portal.models import User  # noqa: E402
 from send_portal.roles import OPERATIONS_GROUP, ensure_roles  # noqa: E402
+from send_portal.views import dashboard_key  # noqa: E402
 
 BOARD_MEETING = "SEND Improvement Board, 12 March 2026"  # the demo plan's, dates as written
 
@@ -172,6 +175,15 @@ def pages(ops_client, admin_client, ops, api_client=None):
         request.user = ops
         render_to_string("base.html", request=request)
 
+    def forget_dashboard():
+        """As after a change to what the dashboard reads: its facts are not in the cache."""
+        cache.delete(dashboard_key(timezone.localdate()))
+
+    def forget_actions_list():
+        """As after a change to what the actions list reads: its first page is not in the cache."""
+        request = factory.get(actions)
+        cache.delete(ActionListView()._cache_key(request))
+
     def forget_chart():
         cache.delete(chart_cache_key(indicator, TRAJECTORY))
 
@@ -201,8 +213,12 @@ def pages(ops_client, admin_client, ops, api_client=None):
         ("base.html only (no middleware)", base_only, None),
         ("admin changelist (reference)", get(admin_client, "/admin/actions/action/"), None),
         ("dashboard", get(ops_client, reverse("dashboard")), None),
+        # The first request after a change (someone saved): the facts are worked out and rendered again;
+        # the indicators' digests are not (no value changed).
+        ("dashboard, first after a change", get(ops_client, reverse("dashboard")), forget_dashboard),
         (f"priority page ({priority.number})", get(ops_client, priority.get_absolute_url()), None),
         ("actions list", get(ops_client, actions), None),
+        ("actions list, first after a change", get(ops_client, actions), forget_actions_list),
         ("actions list, filtered", get(ops_client, f"{actions}?priority=2&status=on_track"), None),
         # The API's page of 100 actions (JSON), with the Operations Group person's token (issue 18).
         ("API actions, 100 a page", get(api_client, reverse("api:action-list") + "?page_size=100"), None),

@@ -1,14 +1,22 @@
 """Base views every app builds on: permission-checked lookups and lists, and edits that refuse a stale
 save. Imports no app (the apps import it)."""
 
+import hashlib
+
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.template import RequestContext
+from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from send_portal.exports import SafeTableExport
 from send_portal.filters import rendered_filter_form
+from send_portal.freshness import data_key
 from send_portal.models import StaleEdit
 from send_portal.rules import who_can
 
@@ -97,7 +105,13 @@ class PortalPermissionMixin:
 
 
 class ObjectListView(PortalPermissionMixin, ExportMixin, SingleTableMixin, FilterView):
-    """A filterable, sortable, paginated table with CSV and XLSX export of exactly what is filtered."""
+    """A filterable, sortable, paginated table with CSV and XLSX export of exactly what is filtered.
+
+    A view that names `cache_tables` (each (model, field) its table reads, with the field that moves when a
+    row is saved) keeps the rendered table and filter form of each address in the cache while none of
+    those tables has changed today (send_portal.freshness): the list then reads no row. Exports and a
+    filter with errors are always worked out afresh. Only for a table whose rows read the same to everyone
+    who may see the list."""
 
     template_name = "layouts/object_list.html"
     export_class = SafeTableExport
@@ -105,18 +119,68 @@ class ObjectListView(PortalPermissionMixin, ExportMixin, SingleTableMixin, Filte
     table_pagination = {"per_page": 25}
     title = ""
     add_url = None
+    cache_tables = ()
+    CACHE_VERSION = 1  # bump when a cached list's markup changes
+    CACHE_SECONDS = 10 * 60
 
     def get(self, request, *args, **kwargs):
         self.check_permission()
-        return super().get(without_dotted_sort(request), *args, **kwargs)
+        request = without_dotted_sort(request)
+        self.cached = None
+        if self.cache_tables and self.export_trigger_param not in request.GET:
+            self.cache_key = self._cache_key(request)
+            self.cached = cache.get(self.cache_key)
+        if self.cached is not None:  # no filter, no table: the page as it was rendered for this address
+            self.request, self.object_list = request, None
+            return self.render_to_response(self._page_context(self.cached))
+        return super().get(request, *args, **kwargs)
+
+    def _cache_key(self, request):
+        # The filters, sort and page asked for, in the order given (hashed: a cache key has a length limit).
+        address = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()
+        view = f"{type(self).__module__}.{type(self).__qualname__}"
+        return f"{data_key(f'list:v{self.CACHE_VERSION}:{view}', self.cache_tables, timezone.localdate())}:{address}"
 
     def get_export_filename(self, export_format):
         return f"{self.export_name}.{export_format}"
 
+    def _page_context(self, parts):
+        return {
+            "view": self,
+            "title": self.title,
+            "add_url": self.add_url,
+            "export_formats": self.export_formats,
+            "filter_form": parts["filter_form"],
+            "filter_is_bound": parts["filter_is_bound"],
+            "filter_errors": False,
+            "table_html": parts["table_html"],
+        }
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        form = context["filter"].form
         context["title"] = self.title
         context["add_url"] = self.add_url
         context["export_formats"] = self.export_formats
-        context["filter_form"] = rendered_filter_form(context["filter"].form)
+        context["filter_form"] = rendered_filter_form(form)
+        context["filter_is_bound"] = context["filter"].is_bound
+        context["filter_errors"] = bool(form.errors)
+        if self.cache_tables and not form.errors and self.export_trigger_param not in self.request.GET:
+            table = context["table"]
+            parts = {
+                "filter_form": context["filter_form"],
+                "filter_is_bound": context["filter_is_bound"],
+                "table_html": self._render_table(table),
+            }
+            cache.set(self.cache_key, parts, self.CACHE_SECONDS)
+            context["table_html"] = parts["table_html"]
         return context
+
+    def _render_table(self, table):
+        """The table's HTML exactly as {% render_table table %} writes it (django-tables2's RenderTableNode)."""
+        table.context = RequestContext(self.request)
+        try:
+            table.before_render(self.request)
+            return mark_safe(get_template(table.template_name).render({"table": table}, self.request))
+        finally:
+            del table.context

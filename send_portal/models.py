@@ -183,6 +183,9 @@ class User(AbstractUser):
         "send_portal.Organisation", on_delete=models.PROTECT, related_name="people", null=True, blank=True
     )
     job_title = models.CharField(max_length=200, blank=True)
+    # When the person's record last changed (their name shows on pages kept in the cache, which key on it);
+    # signing in saves last_login alone and leaves it.
+    updated = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]

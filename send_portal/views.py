@@ -6,23 +6,28 @@ from collections import defaultdict
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
+from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render, resolve_url
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
 
-from actions.models import TAG_COLOURS, Action, Priority, ProgressUpdate, Status, leads_work
-from governance.models import Escalation, Meeting
+from actions.models import TAG_COLOURS, Action, Plan, Priority, ProgressUpdate, Status, leads_work
+from governance.models import Escalation, Group, Meeting
 from indicators.digests import digests_of, overview
-from indicators.models import Indicator
+from indicators.models import Indicator, Measurement, Rebase
 from indicators.reading import thin_data_sentence
+from reporting.models import HighlightReport
 from reporting.summary import decisions_sought, priority_summaries
 from send_portal.forms import SignInForm
+from send_portal.freshness import data_key
 from send_portal.health import check_database, readiness
+from send_portal.models import Partnership, User
 from send_portal.rules import is_board_member
 
 logger = logging.getLogger(__name__)
@@ -32,13 +37,80 @@ DASHBOARD_ATTENTION = 5  # actions and indicators "needing attention most" on th
 DASHBOARD_ESCALATIONS = 10
 
 
+DASHBOARD_SECONDS = 10 * 60  # the key moves with any change; this only bounds what a lost key keeps
+
+
 def dashboard(request):
     """The Board's first screen: each priority's judged status (assessment, reason, change since the last
     Board, the ask) from its highlight reports; then escalations waiting for a decision; then the few
     actions and indicators needing attention most. The counts follow one click down, every number a
-    link to the list behind it; then the latest updates, in sentences."""
+    link to the list behind it; then the latest updates, in sentences.
+
+    Everything but the person's own work is the same for everyone signed in, so it is worked out once after
+    any change to the data it reads and kept in the cache (dashboard_facts): one query when nothing changed."""
     user = request.user
     today = timezone.localdate()
+    facts = dashboard_facts(request, today)
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "facts_html": facts["html"],
+            "has_priorities": facts["has_priorities"],
+            "next_board_meeting": facts["next_board_meeting"],
+            "your_work": _your_work(user, facts["summaries"], facts["next_board_meeting"], today),
+            "import_url": reverse("plan_import:upload")
+            if request.user.has_perm("send_portal.import_plan")
+            else None,
+        },
+    )
+
+
+# What the dashboard's facts read: each table with the field that moves when one of its rows is saved.
+DASHBOARD_TABLES = (
+    (Plan, "updated"),
+    (Partnership, "updated"),
+    (User, "updated"),
+    (Priority, "updated"),
+    (Action, "updated"),
+    (ProgressUpdate, "created"),
+    (ProgressUpdate, "reviewed_at"),
+    (HighlightReport, "updated"),
+    (HighlightReport, "reviewed_at"),
+    (Group, "updated"),
+    (Meeting, "updated"),
+    (Escalation, "updated"),
+    (Indicator, "updated"),
+    (Measurement, "updated"),
+    (Measurement, "reviewed_at"),
+    (Rebase, "updated"),
+)
+DASHBOARD_VERSION = 1  # bump when _dashboard_facts.html or what it shows changes
+
+
+def dashboard_key(today):
+    """The cache key of the dashboard's facts as the data stand now (one query)."""
+    return data_key(f"dashboard:v{DASHBOARD_VERSION}", DASHBOARD_TABLES, today)
+
+
+def dashboard_facts(request, today):
+    """The dashboard's facts as HTML, with what the rest of the page needs from them: from the cache when
+    nothing they read has changed today (one query), else worked out and rendered (about twenty)."""
+    key = dashboard_key(today)
+    facts = cache.get(key)
+    if facts is None:
+        context = _dashboard_context(request.user, today)
+        facts = {
+            "html": mark_safe(render_to_string("_dashboard_facts.html", context, request=request)),
+            "has_priorities": bool(context["priorities"]),
+            "summaries": context["summaries"],
+            "next_board_meeting": context["next_board_meeting"],
+        }
+        cache.set(key, facts, DASHBOARD_SECONDS)
+    return facts
+
+
+def _dashboard_context(user, today):
     priorities = list(Priority.objects.visible_to(user).with_action_counts(today))
     totals = {
         "total": sum(p.total for p in priorities),
@@ -50,7 +122,6 @@ def dashboard(request):
         ],
     }
     summaries = priority_summaries(priorities)  # 1 query
-    next_board_meeting = Meeting.objects.visible_to(user).next_board_meeting(today)
     escalations = (
         Escalation.objects.visible_to(user).open().select_related("action", "indicator", "raised_by")
     )
@@ -62,32 +133,24 @@ def dashboard(request):
     for digest in digests:
         by_priority[digest.priority_id].append(digest)
     indicator_totals = overview(digests, shown=0)  # no query: the rows come with the digests
-    return render(
-        request,
-        "dashboard.html",
-        {
-            "priorities": priorities,
-            "summaries": summaries,
-            "decisions_sought": decisions_sought(summaries),
-            "totals": totals,
-            "escalations": list(escalations.order_by("raised_at", "pk")[:DASHBOARD_ESCALATIONS]),
-            "escalation_count": escalations.count(),
-            "attention": list(attention[:DASHBOARD_ATTENTION]),
-            "attention_count": sum(p.attention for p in priorities),  # the same rule, no query
-            "indicators_to_look_at": indicator_totals.where_to_look[:DASHBOARD_ATTENTION],
-            "thin_data": thin_data_sentence(digest.row for digest in digests),
-            "indicators_by_priority": [
-                (p, overview(by_priority[p.pk], shown=0, looked_at=0)) for p in priorities
-            ],
-            "indicator_totals": indicator_totals,
-            "updates": updates,
-            "next_board_meeting": next_board_meeting,
-            "your_work": _your_work(user, summaries, next_board_meeting, today),
-            "import_url": reverse("plan_import:upload")
-            if request.user.has_perm("send_portal.import_plan")
-            else None,
-        },
-    )
+    return {
+        "priorities": priorities,
+        "summaries": summaries,
+        "decisions_sought": decisions_sought(summaries),
+        "totals": totals,
+        "escalations": list(escalations.order_by("raised_at", "pk")[:DASHBOARD_ESCALATIONS]),
+        "escalation_count": escalations.count(),
+        "attention": list(attention[:DASHBOARD_ATTENTION]),
+        "attention_count": sum(p.attention for p in priorities),  # the same rule, no query
+        "indicators_to_look_at": indicator_totals.where_to_look[:DASHBOARD_ATTENTION],
+        "thin_data": thin_data_sentence(digest.row for digest in digests),
+        "indicators_by_priority": [
+            (p, overview(by_priority[p.pk], shown=0, looked_at=0)) for p in priorities
+        ],
+        "indicator_totals": indicator_totals,
+        "updates": updates,
+        "next_board_meeting": Meeting.objects.visible_to(user).next_board_meeting(today),
+    }
 
 
 def _your_work(user, summaries, next_board_meeting, today):
