@@ -100,6 +100,8 @@ def test_an_export_is_never_read_from_the_cache(signed_in):
     response = signed_in.get(URL + "?_export=csv")
 
     assert response["Content-Type"].startswith("text/csv")
-    assert b"In the export" in b"".join(response.streaming_content) if response.streaming else response.content
+    assert (
+        b"In the export" in b"".join(response.streaming_content) if response.streaming else response.content
+    )
     if cache_size is not None:
         assert len(cache._cache) == cache_size
