@@ -9,6 +9,8 @@ RUN_ENV := DEBUG=True SECURE_SSL_REDIRECT=False
 TEST_ENV := SECRET_KEY=test-only-secret-key-$$(printf '%040d' 0) DEBUG=False SECURE_SSL_REDIRECT=False \
 	STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage ALLOWED_HOSTS=localhost,127.0.0.1,testserver
 PYTEST_ARGS ?=
+# Two test processes (pytest-xdist): the machines have two cores; TEST_PROCESSES=0 runs in this process.
+TEST_PROCESSES ?= 2
 
 .PHONY: help install lock run serve test test-fast browser lint format deploy-check bench-install clean
 
@@ -58,10 +60,10 @@ browser:
 		else echo "Missing:$$missing (sudo apt-get install$$missing): the tests that need them are skipped"; fi; fi
 
 test: install browser
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 test-fast: install browser
-	$(TEST_ENV) $(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(TEST_PROCESSES) -m "not e2e" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
