@@ -130,18 +130,27 @@ def read_status(
     since=None,
     today=None,
     stale_after=STALE_AFTER_DAYS,
+    due_precision="day",
+    revised_from_precision="day",
 ):
     """The one reading of an action's status, from its facts (no database): the declared `status` and
     the date of the update that declared it (`declared_on`, None when never updated), the current
     `due_date` (and the original it was `revised_from`), `completed_on`, and `since`, the date its
     "no recent update" clock started (the last update, else the start date). Overdue and stale follow
-    the rules of overdue_condition and stale_condition."""
+    the rules of overdue_condition and stale_condition. The dates are written as precisely as the plan
+    gives them (`due_precision`, `revised_from_precision`; date_in_words): "due May 2025", "due date to
+    be confirmed"."""
     today = today or timezone.localdate()
     status = Status(status)
     declared = f"declared {_short_date(declared_on, today)}" if declared_on else "no update yet"
-    due = f"due {_short_date(due_date, today)}"
+    if due_precision == DatePrecision.TBC or due_date == TBC_DATE:
+        due = "due date to be confirmed"
+    else:
+        due = f"due {date_in_words(due_date, due_precision, short=True, today=today)}"
     if revised_from and revised_from != due_date:
-        due += f" (revised from {_short_date(revised_from, today)})"
+        due += (
+            f" (revised from {date_in_words(revised_from, revised_from_precision, short=True, today=today)})"
+        )
     schedule = []
     overdue = stale = False
     if status == Status.COMPLETE:
@@ -187,8 +196,10 @@ class DatePrecision(models.TextChoices):
 TBC_DATE = date(9999, 12, 31)
 
 
-def date_in_words(value, precision=DatePrecision.DAY):
-    """A date as precisely as the plan gives it: '31 May 2025', 'May 2025', '2026' or 'To be confirmed'."""
+def date_in_words(value, precision=DatePrecision.DAY, *, short=False, today=None):
+    """The one way a plan date is written: as precisely as the plan gives it, '31 May 2025', 'May 2025',
+    '2026' or 'To be confirmed'. `short` abbreviates the month for tables and sentences ('3 Nov 2025',
+    'Nov 2025'); with `today` too, a day in today's year drops its year ('3 Nov')."""
     if value is None:
         return ""
     if precision == DatePrecision.TBC or value == TBC_DATE:
@@ -196,7 +207,9 @@ def date_in_words(value, precision=DatePrecision.DAY):
     if precision == DatePrecision.YEAR:
         return f"{value:%Y}"
     if precision == DatePrecision.MONTH:
-        return f"{value:%B %Y}"
+        return f"{value:%b %Y}" if short else f"{value:%B %Y}"
+    if short:
+        return _short_date(value, today) if today else f"{value:%-d %b %Y}"
     return f"{value:%-d %B %Y}"
 
 
@@ -483,7 +496,14 @@ class Action(TimeStampedModel, VersionedModel):
         max_length=10,
         choices=DatePrecision,
         default=DatePrecision.DAY,
-        help_text="How precisely the plan gives the current due date (the revised one when there is one).",
+        help_text="How precisely the plan gives the original due date.",
+    )
+    revised_due_precision = models.CharField(
+        "precision of the revised due date",
+        max_length=10,
+        choices=DatePrecision,
+        default=DatePrecision.DAY,
+        help_text="How precisely the revised due date is given: to the day when revised in the portal.",
     )
     revision_reason = models.TextField("reason for the revised date", blank=True)
     expected_impact = models.TextField(blank=True)
@@ -547,9 +567,28 @@ class Action(TimeStampedModel, VersionedModel):
         return self.revised_due_date or self.due_date
 
     @property
+    def current_due_precision(self):
+        """How precisely the current due date is given (DatePrecision)."""
+        return self.revised_due_precision if self.revised_due_date else self.due_precision
+
+    @property
     def current_due_text(self):
-        """The current due date as precisely as the plan gives it, e.g. 'May 2025'."""
-        return date_in_words(self.current_due_date, self.due_precision)
+        """The current due date as precisely as the plan gives it, e.g. 'May 2025' (date_in_words)."""
+        return date_in_words(self.current_due_date, self.current_due_precision)
+
+    @property
+    def due_text(self):
+        """The original due date as precisely as the plan gives it, e.g. 'May 2025' or 'To be confirmed'."""
+        return date_in_words(self.due_date, self.due_precision)
+
+    @property
+    def revised_due_text(self):
+        """The revised due date in words, or '' when it was never revised."""
+        return date_in_words(self.revised_due_date, self.revised_due_precision)
+
+    def current_due_short(self, today=None):
+        """The current due date for a table: '3 Nov', 'May 2025', 'To be confirmed'."""
+        return date_in_words(self.current_due_date, self.current_due_precision, short=True, today=today)
 
     @property
     def is_revised(self):
@@ -598,6 +637,8 @@ class Action(TimeStampedModel, VersionedModel):
             completed_on=self.completed_on,
             since=self.last_update_on or self.start_date,
             today=today,
+            due_precision=self.current_due_precision,
+            revised_from_precision=self.due_precision,
         )
 
     @property
@@ -659,7 +700,8 @@ class Action(TimeStampedModel, VersionedModel):
             fields = ["status", "completed_on", "last_update_on", "version", "updated"]
             if revised_due_date is not None:
                 self.revised_due_date, self.revision_reason = revised_due_date, revision_reason.strip()
-                fields += ["revised_due_date", "revision_reason"]
+                self.revised_due_precision = DatePrecision.DAY  # a date revised in the portal is to the day
+                fields += ["revised_due_date", "revision_reason", "revised_due_precision"]
             update = ProgressUpdate(
                 action=self,
                 author=author,
@@ -683,6 +725,7 @@ class Action(TimeStampedModel, VersionedModel):
                     was=current.current_due_date,
                     now=self.current_due_date,
                     reason=self.revision_reason,
+                    was_precision=current.current_due_precision,
                 )
         return update
 
@@ -690,7 +733,12 @@ class Action(TimeStampedModel, VersionedModel):
         """VersionedModel.save_details, telling other apps when the current due date moved."""
         with transaction.atomic():
             # As stored, not as on self: a bound ModelForm has already set the new values on its instance.
-            was = Action.objects.with_current_due_date().values_list("current_due", flat=True).get(pk=self.pk)
+            stored = Action.objects.only(
+                "due_date", "revised_due_date", "due_precision", "revised_due_precision"
+            ).get(pk=self.pk)
+            was, was_precision = stored.current_due_date, stored.current_due_precision
+            if "revised_due_date" in changes and "revised_due_precision" not in changes:
+                changes = {**changes, "revised_due_precision": DatePrecision.DAY}  # the form's dates are days
             super().save_details(changes, expected_version=expected_version)
             if self.current_due_date != was:
                 due_date_revised.send(
@@ -699,6 +747,7 @@ class Action(TimeStampedModel, VersionedModel):
                     was=was,
                     now=self.current_due_date,
                     reason=self.revision_reason,
+                    was_precision=was_precision,
                 )
 
 

@@ -73,6 +73,19 @@ class ActionSerializer(serializers.ModelSerializer):
     current_due_date = serializers.DateField(
         read_only=True, help_text="The revised due date, else the original."
     )
+    due_text = serializers.CharField(
+        read_only=True,
+        help_text="The original due date as precisely as the plan gives it: '31 May 2025', 'May 2025', "
+        "'2026' or 'To be confirmed'. A date given to the month or year is stored as its period's last day, "
+        "and one to be confirmed as 9999-12-31.",
+    )
+    revised_due_text = serializers.CharField(read_only=True, help_text="The revised due date in words.")
+    current_due_precision = serializers.CharField(
+        read_only=True, help_text="day, month, year or tbc: how precisely the current due date is given."
+    )
+    current_due_text = serializers.CharField(
+        read_only=True, help_text="The current due date in words, as the portal's pages show it."
+    )
     status_label = label_of("status")
     rag = serializers.CharField(read_only=True)
     overdue = serializers.SerializerMethodField()
@@ -92,9 +105,15 @@ class ActionSerializer(serializers.ModelSerializer):
             "lead_organisation_label",
             "start_date",
             "due_date",
+            "due_precision",
+            "due_text",
             "revised_due_date",
+            "revised_due_precision",
+            "revised_due_text",
             "revision_reason",
             "current_due_date",
+            "current_due_precision",
+            "current_due_text",
             "status",
             "status_label",
             "rag",

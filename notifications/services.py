@@ -33,7 +33,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import Action
+from actions.models import Action, date_in_words
 from governance.models import Meeting
 from indicators.models import Indicator
 from notifications.models import DigestFrequency, ItemReason, MessageKind, Preference, SentItem, SentMessage
@@ -252,16 +252,23 @@ def notify_escalated(escalation):
     ]
 
 
-def notify_due_date_revised(action, *, was, version):
-    """Tell the leads of an action that its due date has been revised (`version`: the edit that did it)."""
+def notify_due_date_revised(action, *, was, version, was_precision="day"):
+    """Tell the leads of an action that its due date has been revised (`version`: the edit that did it).
+    Both dates are written as precisely as the plan gives them ('May 2025'; date_in_words)."""
+    was_text = date_in_words(was, was_precision)
     return [
         send_once(
             person,
             kind=MessageKind.DUE_DATE_REVISED,
             key=f"revised:{action.pk}:v{version}",
-            subject=f"The due date of {action.ref} is revised to {action.current_due_date:%-d %B %Y}",
+            subject=f"The due date of {action.ref} is revised to {action.current_due_text}",
             template="due_date_revised",
-            context={"action": action, "was": was, "action_url": absolute(action.get_absolute_url())},
+            context={
+                "action": action,
+                "was": was,
+                "was_text": was_text,
+                "action_url": absolute(action.get_absolute_url()),
+            },
             why="You get this because you lead this action or its priority.",
         )
         for person in action_leads(action)

@@ -44,7 +44,9 @@ def _action_row(action, latest):
         "partners": "; ".join(sorted(partner.name for partner in action.partners.all())),
         "start_date": action.start_date,
         "due_date": date_cell(action.due_date, action.due_precision),
-        "revised_due_date": action.revised_due_date,
+        "revised_due_date": date_cell(action.revised_due_date, action.revised_due_precision)
+        if action.revised_due_date
+        else None,
         "revision_reason": action.revision_reason,
         "action_impact": action.expected_impact,
         "status": action.get_status_display(),

@@ -678,6 +678,9 @@ class PlanImport:
         if row.has("revised_due_date"):
             revised = self._read(row, "revised_due_date", read.plan_date) or (None, None)
             values["revised_due_date"] = revised[0] if revised[0] != TBC_DATE else None
+            values["revised_due_precision"] = (
+                revised[1] if values["revised_due_date"] and revised[1] else DatePrecision.DAY
+            )
         if values.get("revised_due_date") and not values.get(
             "revision_reason", getattr(existing, "revision_reason", "")
         ):
@@ -704,9 +707,10 @@ class PlanImport:
             if existing.revised_due_date is not None and not row.has("revised_due_date"):
                 pass  # the file gives the original date; the portal's revision stands
             return
-        if due == existing.current_due_date:
+        if due == existing.current_due_date and precision == existing.current_due_precision:
             return
         values["revised_due_date"] = due
+        values["revised_due_precision"] = precision
         values["revision_reason"] = (
             f"Due date changed to {date_in_words(due, precision)} by the import of {self.filename}."
         )
@@ -911,6 +915,7 @@ class PlanImport:
         "start_date": "start_date",
         "due_date": "due_date",
         "revised_due_date": "revised_due_date",
+        "revised_due_precision": "revised_due_date",
         "revision_reason": "revision_reason",
         "code": "indicator_code",
         "name": "indicator_name",
