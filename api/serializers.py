@@ -169,7 +169,14 @@ class IndicatorSerializer(serializers.ModelSerializer):
     (indicators/status.py), direction of travel, and the SPC variation and assurance verdicts, from the
     indicator digests the dashboard reads (`context["digests"]`: {pk: IndicatorDigest})."""
 
-    priority = serializers.IntegerField(source="priority.number", read_only=True)
+    priority = serializers.IntegerField(
+        source="priority.number", read_only=True, allow_null=True, help_text="Null: the whole plan."
+    )
+    has_trajectory = serializers.BooleanField(
+        read_only=True,
+        help_text="False while the baseline or target is to be set: the status is then 'baseline_to_be_set' "
+        "and no value is judged.",
+    )
     unit_label = label_of("unit")
     direction_label = label_of("direction")
     frequency_label = label_of("frequency")
@@ -221,6 +228,9 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "baseline_date",
             "target_value",
             "target_date",
+            "target_words",
+            "has_trajectory",
+            "milestones",
             "tolerance",
             "reporting_lag_days",
             "source",
@@ -276,7 +286,9 @@ class MeasurementSerializer(serializers.ModelSerializer):
     """A value for one period, judged against the trajectory on its period end (Measurement.status)."""
 
     indicator = serializers.CharField(source="indicator.code", read_only=True)
-    priority = serializers.IntegerField(source="indicator.priority.number", read_only=True)
+    priority = serializers.IntegerField(
+        source="indicator.priority.number", read_only=True, allow_null=True, help_text="Null: the whole plan."
+    )
     unit = serializers.CharField(source="indicator.unit", read_only=True)
     trajectory_value = serializers.DecimalField(
         source="expected_value",

@@ -436,8 +436,10 @@ def board_pack_indicators(indicators):
         rows.append(
             {
                 "indicator": indicator,
-                "baseline": indicator.format_value(indicator.baseline_value),
-                "target": indicator.format_value(indicator.target_value),
+                "baseline": indicator.format_value(indicator.baseline_value)
+                if indicator.baseline_value is not None
+                else "To be set",
+                "target": indicator.formatted_target,
                 "measurements": values[-PACK_VALUES_SHOWN:],
                 "value_count": len(values),
                 "provenance": ""

@@ -79,6 +79,9 @@ def dashboard(request):
             "indicators_by_priority": [
                 (p, overview(by_priority[p.pk], shown=0, looked_at=0)) for p in priorities
             ],
+            "plan_wide_indicators": overview(by_priority[None], shown=0, looked_at=0)
+            if by_priority.get(None)
+            else None,
             "indicator_totals": indicator_totals,
             "updates": updates,
             "next_board_meeting": next_board_meeting,

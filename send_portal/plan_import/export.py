@@ -58,17 +58,19 @@ def _action_row(action, latest):
 
 def _indicator_row(indicator):
     return {
-        "priority_number": indicator.priority.number,
+        "priority_number": indicator.priority.number if indicator.priority_id else None,
         "indicator_code": indicator.code,
         "indicator_name": indicator.name,
         "definition": indicator.definition,
         "unit": indicator.get_unit_display(),
         "direction": indicator.get_direction_display(),
-        "baseline": indicator.baseline_value,
+        "baseline": indicator.baseline_value if indicator.baseline_value is not None else "To be set",
         "baseline_date": indicator.baseline_date,
-        "target": indicator.target_value,
+        "target": indicator.target_value
+        if indicator.target_value is not None
+        else (indicator.target_words or "To be set"),
         "target_date": indicator.target_date,
-        "milestones": "",
+        "milestones": indicator.milestones,
         "frequency": indicator.get_frequency_display(),
         "source": indicator.source,
         "indicator_notes": indicator.note,

@@ -773,22 +773,23 @@ class PlanImport:
             if priority_spec is None and existing is None and row.priority_unreadable:
                 spec.rejected = True
             elif priority_spec is None and existing is None:
-                self.problem(
+                self.warn(
                     row,
-                    "priority_number" if "priority_number" in row.headers else "priority_title",
-                    "The portal keeps each indicator under a priority: say which priority it reports "
-                    "on (an indicator for the whole plan can go under the first)",
+                    next(
+                        (key for key in ("priority_number", "priority_title") if key in row.headers),
+                        "indicator_name",
+                    ),
+                    "No priority: an indicator of the whole plan",
                 )
-                spec.rejected = True
             if not name and existing is None:
                 self.problem(row, "indicator_name", "Give the indicator's name")
                 spec.rejected = True
-            if not code and priority_spec is not None:
-                number = priority_spec.extra["number"]
+            if not code and not spec.rejected:
+                prefix = f"P{priority_spec.extra['number']}" if priority_spec is not None else "PLAN"
                 counter = 1
-                while f"P{number}-I{counter}" in self.indicators or f"P{number}-I{counter}" in codes:
+                while f"{prefix}-I{counter}" in self.indicators or f"{prefix}-I{counter}" in codes:
                     counter += 1
-                code = f"P{number}-I{counter}"
+                code = f"{prefix}-I{counter}"
                 self.warn(row, "indicator_code", f"No code: generated {code}")
             if code in codes:
                 self.problem(row, "indicator_code", f"{code} is already used on row {codes[code]}")
@@ -797,8 +798,7 @@ class PlanImport:
             spec.key, spec.existing = code, existing
             spec.extra["priority"] = priority_spec
             self._indicator_values(spec, row, name)
-            if not spec.extra.get("as_note"):
-                self.indicator_specs.append(spec)
+            self.indicator_specs.append(spec)
 
     def _indicator_values(self, spec, row, name):
         values, existing = spec.values, spec.existing
@@ -814,29 +814,38 @@ class PlanImport:
             self.warn(row, "unit", f"No unit: '{unit.label}'")
         if unit is not None:
             values["unit"] = unit
-        if (
-            row.has("baseline")
-            and read.is_not_set(row.get("baseline"))
-            or (row.has("target") and read.is_not_set(row.get("target")))
-        ):
-            self._indicator_as_note(spec, row)
-            return
-        baseline = self._read(row, "baseline", read.number) if row.has("baseline") else None
-        if baseline is not None:
-            values["baseline_value"] = baseline
-        elif existing is None and not spec.rejected:
-            self.problem(row, "baseline", "Give the baseline value, or write 'to be set'")
+        baseline_to_be_set = row.has("baseline") and read.is_not_set(row.get("baseline"))
+        target_to_be_set = row.has("target") and read.is_not_set(row.get("target"))
+        if baseline_to_be_set:
+            values["baseline_value"] = None
+            self.warn(
+                row,
+                "baseline",
+                f"'{read.text(row.get('baseline'))}': the indicator reads 'Baseline to be set' and no "
+                "trajectory is judged until the baseline is entered",
+            )
+        else:
+            baseline = self._read(row, "baseline", read.number) if row.has("baseline") else None
+            if baseline is not None:
+                values["baseline_value"] = baseline
+            elif existing is None and not spec.rejected:
+                self.problem(row, "baseline", "Give the baseline value, or write 'to be set'")
         for key, model_field in (("baseline_date", "baseline_date"), ("target_date", "target_date")):
-            if row.has(key) and read.text(row.get(key)):
+            if row.has(key) and read.text(row.get(key)) and not read.is_not_set(row.get(key)):
                 day = self._read(row, key, read.plan_date, start=(key == "baseline_date"))
                 if day is not None:
-                    values[model_field] = day[0]
-            elif existing is None and not spec.rejected:
+                    values[model_field] = day[0] if day[0] != TBC_DATE else None
+            elif row.has(key):
+                values[model_field] = None
+                if existing is None and not spec.rejected and not (baseline_to_be_set or target_to_be_set):
+                    self.problem(row, key, f"Give the {BY_KEY[key].header.lower()}, or write 'to be set'")
+            elif existing is None and not spec.rejected and not (baseline_to_be_set or target_to_be_set):
                 self.problem(row, key, f"Give the {BY_KEY[key].header.lower()}")
         direction = self._read(row, "direction", read.direction) if row.has("direction") else None
         relative = read.relative_target(row.get("target")) if row.has("target") else None
         if relative is not None:
             fraction, implied = relative
+            values["target_words"] = read.text(row.get("target"))
             base = values.get("baseline_value", getattr(existing, "baseline_value", None))
             if base is not None:
                 factor = 1 - fraction if implied == Direction.LOWER_IS_BETTER else 1 + fraction
@@ -847,17 +856,41 @@ class PlanImport:
                     f"'{read.text(row.get('target'))}' worked out from the baseline: "
                     f"{values['target_value'].normalize():f}",
                 )
+            else:
+                values["target_value"] = None
+                self.warn(
+                    row,
+                    "target",
+                    f"'{read.text(row.get('target'))}' is kept in the plan's words: the target value is worked "
+                    "out once the baseline is set",
+                )
             direction = direction or implied
+        elif target_to_be_set:
+            values["target_value"] = None
+            self.warn(row, "target", "Target to be set: no trajectory is judged until it is entered")
         elif row.has("target"):
             target = self._read(row, "target", read.number)
             if target is not None:
                 values["target_value"] = target
             elif existing is None and not spec.rejected and read.text(row.get("target")) == "":
                 self.problem(row, "target", "Give the target, e.g. 60 or '50% fewer', or write 'to be set'")
-        if direction is None and existing is None and "target_value" in values and "baseline_value" in values:
+        if (
+            direction is None
+            and existing is None
+            and values.get("target_value") is not None
+            and values.get("baseline_value") is not None
+        ):
             lower = values["target_value"] < values["baseline_value"]
             direction = Direction.LOWER_IS_BETTER if lower else Direction.HIGHER_IS_BETTER
             self.warn(row, "direction", f"No direction: '{direction.label}', from the baseline and target")
+        if direction is None and existing is None and "direction" not in values:
+            if values.get("baseline_value") is None or values.get("target_value") is None:
+                direction = Direction.HIGHER_IS_BETTER
+                self.warn(
+                    row,
+                    "direction",
+                    f"No direction: '{direction.label}'; correct it when the baseline and target are set",
+                )
         if direction is not None:
             values["direction"] = direction
         frequency = self._read(row, "frequency", read.frequency) if row.has("frequency") else None
@@ -867,36 +900,16 @@ class PlanImport:
         if frequency is not None:
             values["frequency"] = frequency
         extra = list(row.notes)
-        if row.has("milestones") and read.text(row.get("milestones")):
-            extra.insert(0, f"{row.header('milestones')}: {read.text(row.get('milestones'))}")
+        if row.has("milestones"):
+            values["milestones"] = "\n".join(
+                part.strip() for part in re.split(r"\s*(?:;|\n)\s*", read.text(row.get("milestones"))) if part
+            )
         if row.has("indicator_notes") or extra:
             values["note"] = _notes_text(row.get("indicator_notes"), extra)
         if existing is None:
             values["provenance"] = Provenance.REAL
         if existing is not None:
             values.setdefault("priority", existing.priority)
-
-    def _indicator_as_note(self, spec, row):
-        """An indicator whose baseline or target is still to be set is kept, whole, as a note on its
-        priority: the portal judges indicators against both, so it is added once they are set."""
-        spec.extra["as_note"] = True
-        priority_spec = spec.extra["priority"]
-        if priority_spec is None or spec.rejected:
-            return
-        words = "; ".join(
-            f"{row.header(key)}: {read.text(value)}" for key, value in row.cells.items() if read.text(value)
-        )
-        line = f"Indicator (baseline or target to be set): {words}"
-        notes = priority_spec.values.get("notes", getattr(priority_spec.existing, "notes", "")) or ""
-        if line not in notes.splitlines():
-            priority_spec.values["notes"] = "\n".join(filter(None, [notes, line]))
-        key = "baseline" if row.has("baseline") and read.is_not_set(row.get("baseline")) else "target"
-        self.warn(
-            row,
-            key,
-            f"'{read.text(row.get(key))}': the indicator is kept as a note on "
-            f"{priority_spec.key} and can be added when its baseline and target are set",
-        )
 
     # --- Checking and describing ----------------------------------------------------------------------
     FIELD_KEYS = {
@@ -925,6 +938,8 @@ class PlanImport:
         "baseline_value": "baseline",
         "baseline_date": "baseline_date",
         "target_value": "target",
+        "target_words": "target",
+        "milestones": "milestones",
         "target_date": "target_date",
         "frequency": "frequency",
         "source": "source",
