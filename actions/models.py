@@ -222,8 +222,37 @@ class LeadOrganisation(models.TextChoices):
 
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Every signed-in role may read the plan."""
+        """Every signed-in role may read the plan, and its earlier versions."""
         return self if user.is_authenticated else self.none()
+
+    def current(self):
+        """Plans no import has replaced: the portal runs the newest of them."""
+        return self.filter(superseded_by__isnull=True)
+
+    def superseded(self):
+        return self.filter(superseded_by__isnull=False)
+
+
+class CurrentPlanManager(models.Manager):
+    """The default manager of the plan's records (priorities, actions, indicators): only the current
+    version's. Records of a plan an import replaced are kept, read-only, with `archived_in` set to that
+    plan; every page, count, export, mail and API reads through this manager, so they are on none of them
+    (and a page that edits one answers 404). `all_versions` reads them all (the versions pages)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(archived_in__isnull=True)
+
+
+def archived_in_field():
+    return models.ForeignKey(
+        "actions.Plan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="Empty for the current plan; the earlier plan version it belongs to once an import replaced it.",
+    )
 
 
 class Plan(TimeStampedModel):
@@ -248,6 +277,16 @@ class Plan(TimeStampedModel):
         editable=False,
         help_text="The demo plan's dates are moved on by whole months when loaded, so that its story is today.",
     )
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="replaces",
+        help_text="The version that replaced this one: its records are then kept read-only.",
+    )
+    superseded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
     objects = PlanQuerySet.as_manager()
@@ -258,10 +297,44 @@ class Plan(TimeStampedModel):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("plan_versions:version_detail", args=[self.pk])
+
     @classmethod
     def current(cls):
         """The plan this portal runs (one query), or None before one is loaded."""
-        return cls.objects.order_by("pk").first()
+        return cls.objects.current().order_by("-pk").first()
+
+    @property
+    def is_current(self):
+        return self.superseded_by_id is None
+
+    def supersede(self, *, by, new_title=None):
+        """Keep this version read-only and start a new current one (in the caller's transaction): every
+        current priority, action and indicator is moved into this version, saved so that history records
+        `by` as the person who did it. Returns the new Plan."""
+        new = Plan(title=new_title or self.title)
+        new._history_user = by
+        new.save()
+        for model in (_indicator_model(), Action, Priority):
+            for record in model.objects.all():
+                record.archived_in = self
+                record._history_user = by
+                record.save()
+        self.superseded_by, self.superseded_at = new, timezone.now()
+        self._history_user = by
+        self.save(update_fields=["superseded_by", "superseded_at", "updated"])
+        return new
+
+    def archived(self, model):
+        """This earlier version's records of `model` (Priority, Action or Indicator)."""
+        return model.all_versions.filter(archived_in=self)
+
+
+def _indicator_model():
+    from django.apps import apps
+
+    return apps.get_model("indicators", "Indicator")
 
 
 class PriorityQuerySet(models.QuerySet):
@@ -301,7 +374,7 @@ class PriorityQuerySet(models.QuerySet):
 class Priority(TimeStampedModel):
     """One of the plan's areas for priority action or areas for improvement."""
 
-    number = models.PositiveSmallIntegerField(unique=True, validators=[MinValueValidator(1)])
+    number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     kind = models.CharField(max_length=30, choices=PriorityKind, default=PriorityKind.PRIORITY_ACTION)
     short_title = models.CharField(max_length=200)
     statement = models.TextField(help_text="The inspection report's words, verbatim.")
@@ -321,13 +394,27 @@ class Priority(TimeStampedModel):
         help_text="The workstream lead.",
     )
 
+    archived_in = archived_in_field()
+
     history = HistoricalRecords()
-    objects = PriorityQuerySet.as_manager()
+    objects = CurrentPlanManager.from_queryset(PriorityQuerySet)()
+    all_versions = PriorityQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]
         verbose_name_plural = "priorities"
+        base_manager_name = "all_versions"
         constraints = [
+            models.UniqueConstraint(
+                fields=["number"],
+                condition=Q(archived_in__isnull=True),
+                name="%(app_label)s_%(class)s_number_unique",
+                violation_error_message="Another priority of the plan has this number.",
+            ),
+            models.UniqueConstraint(
+                fields=["archived_in", "number"],
+                name="%(app_label)s_%(class)s_number_unique_in_version",
+            ),
             models.CheckConstraint(
                 condition=Q(number__gte=1),
                 name="%(app_label)s_%(class)s_number_positive",
@@ -459,7 +546,7 @@ class Action(TimeStampedModel, VersionedModel):
     """A commitment in the plan, e.g. 'P2.3 Recruit additional educational psychologists'."""
 
     ref = models.CharField(
-        "reference", max_length=20, unique=True, help_text="The plan's reference, e.g. P2.3."
+        "reference", max_length=20, help_text="The plan's reference, e.g. P2.3."
     )
     ref_sort = models.CharField(max_length=40, editable=False, blank=True, db_index=True)
     priority = models.ForeignKey("actions.Priority", on_delete=models.PROTECT, related_name="actions")
@@ -515,12 +602,16 @@ class Action(TimeStampedModel, VersionedModel):
     completed_on = models.DateField(null=True, blank=True, editable=False)
     last_update_on = models.DateField(null=True, blank=True, editable=False)
 
+    archived_in = archived_in_field()
+
     history = HistoricalRecords(excluded_fields=["ref_sort"])
-    objects = ActionQuerySet.as_manager()
-    unreported_fields = ("ref_sort",)
+    objects = CurrentPlanManager.from_queryset(ActionQuerySet)()
+    all_versions = ActionQuerySet.as_manager()
+    unreported_fields = ("ref_sort", "archived_in")
 
     class Meta:
         ordering = ["ref_sort", "pk"]
+        base_manager_name = "all_versions"
         indexes = [
             models.Index(fields=["status", "due_date"], name="actions_status_due_idx"),
             models.Index(fields=["last_update_on"], name="actions_last_update_idx"),
@@ -528,6 +619,15 @@ class Action(TimeStampedModel, VersionedModel):
             models.Index(fields=["priority", "ref_sort"], name="actions_priority_ref_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["ref"],
+                condition=Q(archived_in__isnull=True),
+                name="%(app_label)s_%(class)s_ref_unique",
+                violation_error_message="Another action of the plan has this reference.",
+            ),
+            models.UniqueConstraint(
+                fields=["archived_in", "ref"], name="%(app_label)s_%(class)s_ref_unique_in_version"
+            ),
             models.CheckConstraint(
                 condition=~Q(status=Status.COMPLETE) | Q(completed_on__isnull=False),
                 name="%(app_label)s_%(class)s_complete_has_date",
@@ -771,7 +871,11 @@ def evidence_path(update, filename):
 
 class ProgressUpdateQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self if user.is_authenticated else self.none()
+        """Every signed-in role reads the current plan's updates (those of a replaced version are on its
+        version page only)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(action__archived_in__isnull=True)
 
     def latest_first(self):
         return self.order_by("-date", "-created", "-pk")

@@ -138,7 +138,8 @@ def digests_of(indicators):
     """The IndicatorDigest (status, data overdue, SPC attention) of each indicator of the queryset
     `indicators`, in plan order, from the shared cache: one query, and one more for the ids of these
     indicators unless they are all of them, whatever the numbers."""
-    if not indicators.query.has_filters() and not indicators.query.is_sliced:
+    every = Indicator.objects.all().query.where  # the current plan's: the manager's own filter
+    if indicators.query.where == every and not indicators.query.is_sliced:
         return list(plan_digests())
     wanted = set(indicators.values_list("pk", flat=True))
     return [digest for digest in plan_digests() if digest.pk in wanted]

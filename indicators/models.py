@@ -18,6 +18,7 @@ from indicators import spc_reading
 from indicators import status as rule
 from indicators.reading import read_indicator
 from indicators.status import MOVEMENT_SYMBOLS, MOVEMENT_WORDS, STATUS_COLOURS, Frequency, IndicatorStatus
+from actions.models import CurrentPlanManager, archived_in_field
 from send_portal.models import StaleEdit, TimeStampedModel, VersionedModel
 from send_portal.rules import is_administrator, is_operations
 
@@ -127,7 +128,7 @@ class IndicatorQuerySet(models.QuerySet):
 class Indicator(TimeStampedModel):
     """A success indicator, e.g. 'New EHC plans issued within 20 weeks (%)', with baseline and target."""
 
-    code = models.SlugField(max_length=20, unique=True, help_text="The plan's code, e.g. P2-I1.")
+    code = models.SlugField(max_length=20, help_text="The plan's code, e.g. P2-I1.")
     priority = models.ForeignKey(
         "actions.Priority",
         on_delete=models.PROTECT,
@@ -186,12 +187,25 @@ class Indicator(TimeStampedModel):
     provenance = models.CharField(max_length=20, choices=Provenance, default=Provenance.REAL)
     note = models.TextField(blank=True, help_text="Where the figures come from and what is illustrative.")
 
+    archived_in = archived_in_field()
+
     history = HistoricalRecords()
-    objects = IndicatorQuerySet.as_manager()
+    objects = CurrentPlanManager.from_queryset(IndicatorQuerySet)()
+    all_versions = IndicatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["priority__number", "code"]
+        base_manager_name = "all_versions"
         constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(archived_in__isnull=True),
+                name="%(app_label)s_%(class)s_code_unique",
+                violation_error_message="Another indicator of the plan has this code.",
+            ),
+            models.UniqueConstraint(
+                fields=["archived_in", "code"], name="%(app_label)s_%(class)s_code_unique_in_version"
+            ),
             models.CheckConstraint(
                 condition=Q(baseline_date__isnull=True)
                 | Q(target_date__isnull=True)

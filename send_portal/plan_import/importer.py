@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
@@ -996,6 +996,7 @@ class PlanImport:
         distinct combination of the constrained fields' values once: every constraint check is a query, and
         a plan repeats its dates."""
         errors = {}
+        exclude = [*exclude, "archived_in"]  # the import matches records itself: no uniqueness queries
         try:
             obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
@@ -1005,7 +1006,7 @@ class PlanImport:
             {
                 name
                 for c in model._meta.constraints
-                if hasattr(c, "condition")
+                if getattr(c, "condition", None) is not None and not isinstance(c, models.UniqueConstraint)
                 for name in c.condition.referenced_base_fields
             }
         )
