@@ -298,7 +298,7 @@ class Plan(TimeStampedModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("plan_versions:version_detail", args=[self.pk])
+        return reverse("plan_import:version_detail", args=[self.pk])
 
     @classmethod
     def current(cls):
@@ -545,9 +545,7 @@ class ActionQuerySet(models.QuerySet):
 class Action(TimeStampedModel, VersionedModel):
     """A commitment in the plan, e.g. 'P2.3 Recruit additional educational psychologists'."""
 
-    ref = models.CharField(
-        "reference", max_length=20, help_text="The plan's reference, e.g. P2.3."
-    )
+    ref = models.CharField("reference", max_length=20, help_text="The plan's reference, e.g. P2.3.")
     ref_sort = models.CharField(max_length=40, editable=False, blank=True, db_index=True)
     priority = models.ForeignKey("actions.Priority", on_delete=models.PROTECT, related_name="actions")
     title = models.CharField(max_length=300)

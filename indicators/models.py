@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from actions.models import CurrentPlanManager, archived_in_field
 from indicators import spc_reading
 from indicators import status as rule
 from indicators.reading import read_indicator
 from indicators.status import MOVEMENT_SYMBOLS, MOVEMENT_WORDS, STATUS_COLOURS, Frequency, IndicatorStatus
-from actions.models import CurrentPlanManager, archived_in_field
 from send_portal.models import StaleEdit, TimeStampedModel, VersionedModel
 from send_portal.rules import is_administrator, is_operations
 

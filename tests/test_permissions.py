@@ -112,6 +112,8 @@ MATRIX = {
     "plan_import:confirm": ("get", (302, 403, 403, 403, 302, 302)),
     "plan_import:export": ("get", (302, 200, 200, 200, 200, 200)),
     "plan_import:template": ("get", (302, 200, 200, 200, 200, 200)),
+    "plan_import:version_list": ("get", (302, 200, 200, 200, 200, 200)),
+    "plan_import:version_detail": ("get", (302, 200, 200, 200, 200, 200)),  # a replaced version: read only
     # The upload's template: whoever may upload, with the rows of the indicators they may record.
     "indicators:measurement_upload_template": ("get", (302, 403, 200, 200, 200, 200)),
     # Highlight reports: everyone reads; the priority's lead, the Operations Group and admins write.
@@ -162,6 +164,9 @@ def world(priority, lead, other_lead):
     # A report of `priority` to an earlier Board meeting (the add URL writes one to world["meeting"]).
     earlier = MeetingFactory(group=world["meeting"].group, date=world["meeting"].date - timedelta(days=28))
     world["report"] = HighlightReportFactory(priority=priority, meeting=earlier)
+    world["replaced_plan"] = PlanFactory(
+        title="Plan 2024", superseded_by=PlanFactory(), superseded_at=timezone.now()
+    )
     return world
 
 
@@ -204,6 +209,7 @@ def url_for(name, world):
         "reporting:highlightreport_add": [world["meeting"].pk, world["priority"].number],
         "reporting:highlightreport_detail": [world["report"].pk],
         "reporting:highlightreport_edit": [world["report"].pk],
+        "plan_import:version_detail": [world["replaced_plan"].pk],
     }.get(name, [])
     return reverse(name, args=args)
 

@@ -24,6 +24,7 @@ from actions.models import (
     Action,
     DatePrecision,
     LeadOrganisation,
+    Plan,
     Priority,
     PriorityKind,
     ProgressUpdate,
@@ -117,6 +118,7 @@ class Preview:
     changes: list = field(default_factory=list)
     not_in_file: list = field(default_factory=list)  # "P3.4 ..." left alone
     written: bool = False
+    replaces: str = ""  # replace mode: what is kept read-only, e.g. "Priority Action Plan: 6 priorities, ..."
 
     @property
     def ok(self):
@@ -135,7 +137,7 @@ class Preview:
 
     def lines(self):
         """The preview as plain text (the command prints it)."""
-        lines = []
+        lines = [f"Replace: a new plan version; {self.replaces}"] if self.replaces else []
         for record, counts in self.counts().items():
             lines.append(
                 f"{record}: {counts[ADD]} to add, {counts[CHANGE]} to change, "
@@ -215,11 +217,14 @@ def _notes_text(cell, extra_lines):
 class PlanImport:
     """One import of one file: build it from the file's sheets and a mapping, then preview() or confirm()."""
 
-    def __init__(self, sheets, mapping=None, *, filename="the file", today=None):
+    def __init__(self, sheets, mapping=None, *, filename="the file", today=None, replace=False):
         self.sheets = sheets
         self.mapping = mapping or {}
         self.filename = filename
         self.today = today or timezone.localdate()
+        # Replace: the file becomes a new plan version, every record an addition; the current plan's
+        # records are kept read-only in their version (Plan.supersede), on confirm, in the same transaction.
+        self.replace = replace
 
     # --- Public ---------------------------------------------------------------------------------------
     def preview(self):
@@ -266,17 +271,27 @@ class PlanImport:
 
     def _load_portal(self):
         """Everything the comparison needs, in a handful of queries whatever the size of the plan."""
-        self.priorities = {p.number: p for p in Priority.objects.select_related("lead")}
+        current = not self.replace  # replace: nothing in the portal is matched, everything is new
+        self.priorities = {p.number: p for p in Priority.objects.select_related("lead")} if current else {}
         self.priorities_by_title = {p.short_title.casefold(): p for p in self.priorities.values()}
-        self.actions = {
-            a.ref: a for a in Action.objects.select_related("priority", "lead").prefetch_related("partners")
-        }
+        self.actions = (
+            {a.ref: a for a in Action.objects.select_related("priority", "lead").prefetch_related("partners")}
+            if current
+            else {}
+        )
         self.actions_by_title = {(a.priority_id, a.title.casefold()): a for a in self.actions.values()}
         latest = {}
         for update in ProgressUpdate.objects.order_by("action_id", "-date", "-created", "-pk"):
             latest.setdefault(update.action_id, update)
         self.latest_updates = latest
-        self.indicators = {i.code: i for i in Indicator.objects.select_related("priority")}
+        self.indicators = {i.code: i for i in Indicator.objects.select_related("priority")} if current else {}
+        if self.replace:
+            plan = Plan.current()
+            self.result.replaces = (
+                f"{plan.title if plan else 'The current plan'}: {Priority.objects.count()} priorities, "
+                f"{Action.objects.count()} actions and {Indicator.objects.count()} indicators, kept read-only "
+                "as an earlier version"
+            )
         self.indicators_by_name = {i.name.casefold(): i for i in self.indicators.values()}
         self.organisations = {}
         for organisation in Organisation.objects.all():
@@ -1103,6 +1118,11 @@ class PlanImport:
         obj.save()
 
     def _write(self, user):
+        if self.replace:
+            plan = Plan.current() or Plan.objects.create(
+                title=Partnership.current().plan_called or "The plan"
+            )
+            plan.supersede(by=user)
         self._write_partnership(user)
         for spec in self.priority_specs:
             if spec.change.outcome in (ADD, CHANGE):

@@ -9,4 +9,6 @@ urlpatterns = [
     path("plan/import/confirm/", views.plan_import_confirm, name="confirm"),
     path("plan/export.xlsx", views.plan_export, name="export"),
     path("plan/template.xlsx", views.plan_template, name="template"),
+    path("plan/versions/", views.version_list, name="version_list"),
+    path("plan/versions/<int:pk>/", views.version_detail, name="version_detail"),
 ]
