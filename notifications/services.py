@@ -37,6 +37,7 @@ from actions.models import Action, date_in_words
 from governance.models import Meeting
 from indicators.models import Indicator
 from notifications.models import DigestFrequency, ItemReason, MessageKind, Preference, SentItem, SentMessage
+from send_portal.models import Partnership
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
@@ -173,7 +174,8 @@ def build_mail(person, *, subject, template, context, why):
         "site_url": settings.SITE_URL,
         "preferences_url": absolute(reverse("notifications:preferences")),
         "unsubscribe_url": unsubscribe_url,
-        "partnership_name": settings.PARTNERSHIP_NAME,
+        "partnership_name": Partnership.current().name,
+        "partnership": Partnership.current(),
         "service_name": settings.SERVICE_NAME,
     }
     mail = EmailMultiAlternatives(
@@ -239,14 +241,14 @@ def notify_escalated(escalation):
             person,
             kind=MessageKind.ESCALATED,
             key=f"escalated:{escalation.pk}",
-            subject=f"{action.ref} is escalated to the Improvement Board",
+            subject=f"{action.ref} is escalated to the {Partnership.current().board_name or 'Board'}",
             template="escalated",
             context={
                 "action": action,
                 "escalation": escalation,
                 "action_url": absolute(action.get_absolute_url()),
             },
-            why="You get this because you lead this action or its priority.",
+            why=f"You get this because you lead this action or its {Partnership.current().priority_called or 'priority'}.",
         )
         for person in action_leads(action)
     ]
@@ -269,7 +271,7 @@ def notify_due_date_revised(action, *, was, version, was_precision="day"):
                 "was_text": was_text,
                 "action_url": absolute(action.get_absolute_url()),
             },
-            why="You get this because you lead this action or its priority.",
+            why=f"You get this because you lead this action or its {Partnership.current().priority_called or 'priority'}.",
         )
         for person in action_leads(action)
     ]
@@ -290,7 +292,7 @@ def notify_off_track(update):
             subject=f"{action.ref} is off track",
             template="off_track",
             context={"action": action, "update": update, "action_url": absolute(action.get_absolute_url())},
-            why="You get this because you are in the Operations Group.",
+            why=f"You get this because you are in the {Partnership.current().delivery_group_name or 'Operations Group'}.",
         )
         for person in _wants_changes(team)
     ]

@@ -238,6 +238,12 @@ class Partnership(models.Model):
         return partnership
 
     @classmethod
+    def cached(cls):
+        """The partnership as the cache holds it, else an unsaved one named from PARTNERSHIP_NAME: never a
+        query (the error pages, which must render when the database is the trouble)."""
+        return cache.get(PARTNERSHIP_CACHE_KEY) or cls(name=settings.PARTNERSHIP_NAME)
+
+    @classmethod
     def current(cls):
         """The portal's partnership (kept in the cache until one is saved: no query on most requests), or
         an unsaved one named from PARTNERSHIP_NAME before any is set."""

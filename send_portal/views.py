@@ -21,6 +21,7 @@ from indicators.digests import digests_of, overview
 from indicators.models import Indicator
 from indicators.reading import thin_data_sentence
 from reporting.summary import decisions_sought, priority_summaries
+from send_portal.context_processors import error_page_context
 from send_portal.forms import SignInForm
 from send_portal.health import check_database, readiness
 from send_portal.rules import is_board_member
@@ -170,6 +171,7 @@ def page_not_found(request, exception):
     """404: JSON under /api/ (as the API's own 404s), the portal's page elsewhere."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Not found."}, status=404)
+    error_page_context(request)  # the page asks the database nothing (the partnership comes from the cache)
     return defaults.page_not_found(request, exception)
 
 
