@@ -9,7 +9,7 @@ not in the file are listed and left alone.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -131,6 +131,22 @@ class Preview:
             table[change.record][change.outcome] += 1
         return table
 
+    def as_data(self):
+        """The preview as JSON-ready data (a background task keeps it for the page that shows it)."""
+        return asdict(self)
+
+    @classmethod
+    def from_data(cls, data):
+        """A Preview from as_data(): field values come back as the words they were shown in."""
+        return cls(
+            problems=[Note(**note) for note in data["problems"]],
+            warnings=[Note(**note) for note in data["warnings"]],
+            changes=[RecordChange(**change) for change in data["changes"]],
+            not_in_file=data["not_in_file"],
+            written=data["written"],
+            replaces=data.get("replaces", ""),
+        )
+
     @property
     def changes_anything(self):
         return any(change.outcome in (ADD, CHANGE) for change in self.changes)
@@ -217,7 +233,9 @@ def _notes_text(cell, extra_lines):
 class PlanImport:
     """One import of one file: build it from the file's sheets and a mapping, then preview() or confirm()."""
 
-    def __init__(self, sheets, mapping=None, *, filename="the file", today=None, replace=False):
+    def __init__(
+        self, sheets, mapping=None, *, filename="the file", today=None, replace=False, progress=None
+    ):
         self.sheets = sheets
         self.mapping = mapping or {}
         self.filename = filename
@@ -225,17 +243,21 @@ class PlanImport:
         # Replace: the file becomes a new plan version, every record an addition; the current plan's
         # records are kept read-only in their version (Plan.supersede), on confirm, in the same transaction.
         self.replace = replace
+        self.progress = progress or (lambda words: None)  # told each step, e.g. by a background task
 
     # --- Public ---------------------------------------------------------------------------------------
     def preview(self):
         """What the import would do. Reads the database; writes nothing."""
         self._reset()
+        self.progress("Reading the portal's plan")
         self._load_portal()
         rows = self._read_rows()
+        self.progress("Reading the file's rows")
         self._collect_priorities(rows)
         self._resolve_priorities()
         self._collect_actions(rows["action"])
         self._collect_indicators(rows["indicator"])
+        self.progress("Checking every record")
         self._validate()
         self._describe()
         self._describe_partnership()
@@ -247,6 +269,7 @@ class PlanImport:
         preview = self.preview()
         if not preview.ok:
             raise ImportRefused(f"{len(preview.problems)} problem(s) in the file: nothing was imported.")
+        self.progress("Writing the plan (in one transaction)")
         with transaction.atomic():
             self._write(user)
         preview.written = True

@@ -12,22 +12,27 @@ from datetime import date, datetime
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from actions.models import Action, Plan, Priority, ProgressUpdate
 from indicators.models import Indicator, Measurement
-from send_portal.models import ImportColumn
+from send_portal.models import ImportColumn, PlanImportRun
 from send_portal.plan_import.export import XLSX_TYPE, blank_template, export_plan
 from send_portal.plan_import.fields import mapping_for
 from send_portal.plan_import.files import Sheet
 from send_portal.plan_import.forms import ColumnMappingForm, PlanFileForm
-from send_portal.plan_import.importer import OUTCOMES, UNCHANGED, ImportRefused, PlanImport
+from send_portal.plan_import.importer import OUTCOMES, UNCHANGED, ImportRefused, PlanImport, Preview
 from send_portal.rules import who_can
 
 PERMISSION = "send_portal.import_plan"
+# A file with more rows than this is previewed and imported by a background task (run_plan_import), with
+# its progress shown: 500 actions take about a second here, so this is a file of several seconds.
+LARGE_IMPORT_ROWS = 2000
+PROGRESS_REFRESH_SECONDS = 3
 SALT = "send_portal.plan_import"
 MAX_AGE = 60 * 60
 
@@ -75,6 +80,36 @@ def loads(payload, user):
         for s in data["sheets"]
     ]
     return sheets, data["file"], data.get("mode", "update")
+
+
+def mapping_from(sheets, data):
+    """The import mapping from the column choices as posted (ColumnMappingForm); choices not valid are
+    left to the guess."""
+    form = ColumnMappingForm(data, sheets=sheets, initial_choices={})
+    return form.mapping() if form.is_valid() else {}
+
+
+def _is_large(sheets):
+    return sum(len(sheet.rows) for sheet in sheets) > LARGE_IMPORT_ROWS
+
+
+def _run_in_background(request, filename, *, confirm, replace):
+    """Hand a large import to the task and follow it on its progress page."""
+    from send_portal.plan_import.tasks import run_plan_import
+
+    data = {
+        name: value for name, value in request.POST.items() if name not in ("payload", "csrfmiddlewaretoken")
+    }
+    run = PlanImportRun.objects.create(
+        requested_by=request.user,
+        filename=filename,
+        confirm=confirm,
+        replace=replace,
+        payload=request.POST["payload"],
+        form_data=data,
+    )
+    transaction.on_commit(lambda: run_plan_import.enqueue(run.pk))
+    return redirect(run)
 
 
 def _check(request):
@@ -129,6 +164,8 @@ def plan_import_preview(request):
     form = ColumnMappingForm(request.POST, sheets=sheets, initial_choices={})
     if not form.is_valid() or "change_mapping" in request.POST:
         return _render_mapping(request, sheets, filename, request.POST["payload"], form)
+    if _is_large(sheets):
+        return _run_in_background(request, filename, confirm=False, replace=replace)
     mapping = form.mapping()
     preview = PlanImport(sheets, mapping, filename=filename, replace=replace).preview()
     return render(
@@ -164,6 +201,8 @@ def plan_import_confirm(request):
     form = ColumnMappingForm(request.POST, sheets=sheets, initial_choices={})
     if not form.is_valid():
         return _render_mapping(request, sheets, filename, request.POST["payload"], form)
+    if _is_large(sheets):
+        return _run_in_background(request, filename, confirm=True, replace=replace)
     mapping = form.mapping()
     try:
         preview = PlanImport(sheets, mapping, filename=filename, replace=replace).confirm(request.user)
@@ -234,3 +273,40 @@ def version_detail(request, pk):
         "plan_import/version_detail.html",
         {"plan": plan, "sections": list(by_priority.values()), "whole_plan": whole_plan},
     )
+
+
+def plan_import_run(request, pk):
+    """A large import's progress, then its outcome: the preview to confirm, the import done, or what went
+    wrong. Reloads itself (HTTP Refresh, no JavaScript; ?auto=off stops it) while the task runs. Only the
+    person who started it sees it."""
+    _check(request)
+    run = PlanImportRun.objects.filter(pk=pk, requested_by=request.user).first()
+    if run is None:
+        raise Http404("No such import")
+    if run.is_under_way:
+        refreshing = request.GET.get("auto") != "off"
+        response = render(
+            request,
+            "plan_import/run_progress.html",
+            {"run": run, "refresh_seconds": PROGRESS_REFRESH_SECONDS if refreshing else None},
+        )
+        if refreshing:
+            response["Refresh"] = str(PROGRESS_REFRESH_SECONDS)
+        return response
+    if run.status == "failed":
+        return render(request, "plan_import/run_progress.html", {"run": run, "refresh_seconds": None})
+    preview = Preview.from_data(run.result)
+    if run.confirm and preview.written:
+        return render(
+            request,
+            "plan_import/run_progress.html",
+            {"run": run, "preview": preview, "refresh_seconds": None},
+        )
+    try:
+        sheets, filename, _ = loads(run.payload, request.user)
+    except PayloadRefused as error:
+        messages.error(request, str(error))
+        return redirect("plan_import:upload")
+    form = ColumnMappingForm(run.form_data, sheets=sheets, initial_choices={})
+    form.is_valid()
+    return render(request, "plan_import/preview.html", _preview_context(preview, form, filename, run.payload))
