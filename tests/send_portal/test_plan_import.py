@@ -358,6 +358,26 @@ def test_a_moved_due_date_without_a_revised_date_column_is_a_revision_with_its_r
     action = Action.objects.get()
     assert (action.due_date, action.revised_due_date) == (date(2025, 9, 30), date(2025, 12, 31))
     assert "by the import of plan.xlsx" in action.revision_reason
+    assert (action.due_text, action.current_due_text) == ("30 September 2025", "December 2025")
+    assert action.revised_due_precision == DatePrecision.MONTH
+
+
+def test_indicators_to_be_set_and_of_the_whole_plan_make_the_round_trip_unchanged(db):
+    from tests.factories import IndicatorFactory
+
+    IndicatorFactory(code="PLAN-I1", priority=None, baseline_value=None, baseline_date=None)
+    IndicatorFactory(
+        code="P1-I1",
+        priority=PriorityFactory(number=1),
+        target_value=None,
+        target_words="50% fewer",
+        baseline_value=None,
+        milestones="March 2026: 40%",
+    )
+    _, preview = preview_of(export_plan())
+
+    assert preview.problems == []
+    assert not preview.changes_anything, [c for c in preview.changes if c.outcome != UNCHANGED]
 
 
 @pytest.mark.parametrize(
