@@ -131,9 +131,9 @@ class ProgressUpdateForm(forms.ModelForm):
         self.fields["evidence_file"].validators.append(validate_evidence_file)
         overdue = action.is_overdue()
         if overdue:
-            due = f"{action.current_due_date:%-d %B %Y}"
+            due = action.current_due_text
             self.fields["overdue_reason"].help_text = (
-                f"It was due on {due}. Unless you mark it complete, say why it is not done yet and when it "
+                f"It was due {'on ' if action.current_due_precision == 'day' else 'by the end of '}{due}. Unless you mark it complete, say why it is not done yet and when it "
                 "will be. The Operations Group reads this on the action's page."
                 + (" Or give it a new due date below." if can_revise_date else "")
             )

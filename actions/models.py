@@ -130,18 +130,27 @@ def read_status(
     since=None,
     today=None,
     stale_after=STALE_AFTER_DAYS,
+    due_precision="day",
+    revised_from_precision="day",
 ):
     """The one reading of an action's status, from its facts (no database): the declared `status` and
     the date of the update that declared it (`declared_on`, None when never updated), the current
     `due_date` (and the original it was `revised_from`), `completed_on`, and `since`, the date its
     "no recent update" clock started (the last update, else the start date). Overdue and stale follow
-    the rules of overdue_condition and stale_condition."""
+    the rules of overdue_condition and stale_condition. The dates are written as precisely as the plan
+    gives them (`due_precision`, `revised_from_precision`; date_in_words): "due May 2025", "due date to
+    be confirmed"."""
     today = today or timezone.localdate()
     status = Status(status)
     declared = f"declared {_short_date(declared_on, today)}" if declared_on else "no update yet"
-    due = f"due {_short_date(due_date, today)}"
+    if due_precision == DatePrecision.TBC or due_date == TBC_DATE:
+        due = "due date to be confirmed"
+    else:
+        due = f"due {date_in_words(due_date, due_precision, short=True, today=today)}"
     if revised_from and revised_from != due_date:
-        due += f" (revised from {_short_date(revised_from, today)})"
+        due += (
+            f" (revised from {date_in_words(revised_from, revised_from_precision, short=True, today=today)})"
+        )
     schedule = []
     overdue = stale = False
     if status == Status.COMPLETE:
@@ -187,8 +196,10 @@ class DatePrecision(models.TextChoices):
 TBC_DATE = date(9999, 12, 31)
 
 
-def date_in_words(value, precision=DatePrecision.DAY):
-    """A date as precisely as the plan gives it: '31 May 2025', 'May 2025', '2026' or 'To be confirmed'."""
+def date_in_words(value, precision=DatePrecision.DAY, *, short=False, today=None):
+    """The one way a plan date is written: as precisely as the plan gives it, '31 May 2025', 'May 2025',
+    '2026' or 'To be confirmed'. `short` abbreviates the month for tables and sentences ('3 Nov 2025',
+    'Nov 2025'); with `today` too, a day in today's year drops its year ('3 Nov')."""
     if value is None:
         return ""
     if precision == DatePrecision.TBC or value == TBC_DATE:
@@ -196,7 +207,9 @@ def date_in_words(value, precision=DatePrecision.DAY):
     if precision == DatePrecision.YEAR:
         return f"{value:%Y}"
     if precision == DatePrecision.MONTH:
-        return f"{value:%B %Y}"
+        return f"{value:%b %Y}" if short else f"{value:%B %Y}"
+    if short:
+        return _short_date(value, today) if today else f"{value:%-d %b %Y}"
     return f"{value:%-d %B %Y}"
 
 
@@ -209,8 +222,37 @@ class LeadOrganisation(models.TextChoices):
 
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Every signed-in role may read the plan."""
+        """Every signed-in role may read the plan, and its earlier versions."""
         return self if user.is_authenticated else self.none()
+
+    def current(self):
+        """Plans no import has replaced: the portal runs the newest of them."""
+        return self.filter(superseded_by__isnull=True)
+
+    def superseded(self):
+        return self.filter(superseded_by__isnull=False)
+
+
+class CurrentPlanManager(models.Manager):
+    """The default manager of the plan's records (priorities, actions, indicators): only the current
+    version's. Records of a plan an import replaced are kept, read-only, with `archived_in` set to that
+    plan; every page, count, export, mail and API reads through this manager, so they are on none of them
+    (and a page that edits one answers 404). `all_versions` reads them all (the versions pages)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(archived_in__isnull=True)
+
+
+def archived_in_field():
+    return models.ForeignKey(
+        "actions.Plan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="Empty for the current plan; the earlier plan version it belongs to once an import replaced it.",
+    )
 
 
 class Plan(TimeStampedModel):
@@ -235,6 +277,16 @@ class Plan(TimeStampedModel):
         editable=False,
         help_text="The demo plan's dates are moved on by whole months when loaded, so that its story is today.",
     )
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="replaces",
+        help_text="The version that replaced this one: its records are then kept read-only.",
+    )
+    superseded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
     objects = PlanQuerySet.as_manager()
@@ -245,10 +297,44 @@ class Plan(TimeStampedModel):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("plan_import:version_detail", args=[self.pk])
+
     @classmethod
     def current(cls):
         """The plan this portal runs (one query), or None before one is loaded."""
-        return cls.objects.order_by("pk").first()
+        return cls.objects.current().order_by("-pk").first()
+
+    @property
+    def is_current(self):
+        return self.superseded_by_id is None
+
+    def supersede(self, *, by, new_title=None):
+        """Keep this version read-only and start a new current one (in the caller's transaction): every
+        current priority, action and indicator is moved into this version, saved so that history records
+        `by` as the person who did it. Returns the new Plan."""
+        new = Plan(title=new_title or self.title)
+        new._history_user = by
+        new.save()
+        for model in (_indicator_model(), Action, Priority):
+            for record in model.objects.all():
+                record.archived_in = self
+                record._history_user = by
+                record.save()
+        self.superseded_by, self.superseded_at = new, timezone.now()
+        self._history_user = by
+        self.save(update_fields=["superseded_by", "superseded_at", "updated"])
+        return new
+
+    def archived(self, model):
+        """This earlier version's records of `model` (Priority, Action or Indicator)."""
+        return model.all_versions.filter(archived_in=self)
+
+
+def _indicator_model():
+    from django.apps import apps
+
+    return apps.get_model("indicators", "Indicator")
 
 
 class PriorityQuerySet(models.QuerySet):
@@ -288,7 +374,7 @@ class PriorityQuerySet(models.QuerySet):
 class Priority(TimeStampedModel):
     """One of the plan's areas for priority action or areas for improvement."""
 
-    number = models.PositiveSmallIntegerField(unique=True, validators=[MinValueValidator(1)])
+    number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     kind = models.CharField(max_length=30, choices=PriorityKind, default=PriorityKind.PRIORITY_ACTION)
     short_title = models.CharField(max_length=200)
     statement = models.TextField(help_text="The inspection report's words, verbatim.")
@@ -308,13 +394,27 @@ class Priority(TimeStampedModel):
         help_text="The workstream lead.",
     )
 
+    archived_in = archived_in_field()
+
     history = HistoricalRecords()
-    objects = PriorityQuerySet.as_manager()
+    objects = CurrentPlanManager.from_queryset(PriorityQuerySet)()
+    all_versions = PriorityQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]
         verbose_name_plural = "priorities"
+        base_manager_name = "all_versions"
         constraints = [
+            models.UniqueConstraint(
+                fields=["number"],
+                condition=Q(archived_in__isnull=True),
+                name="%(app_label)s_%(class)s_number_unique",
+                violation_error_message="Another priority of the plan has this number.",
+            ),
+            models.UniqueConstraint(
+                fields=["archived_in", "number"],
+                name="%(app_label)s_%(class)s_number_unique_in_version",
+            ),
             models.CheckConstraint(
                 condition=Q(number__gte=1),
                 name="%(app_label)s_%(class)s_number_positive",
@@ -445,9 +545,7 @@ class ActionQuerySet(models.QuerySet):
 class Action(TimeStampedModel, VersionedModel):
     """A commitment in the plan, e.g. 'P2.3 Recruit additional educational psychologists'."""
 
-    ref = models.CharField(
-        "reference", max_length=20, unique=True, help_text="The plan's reference, e.g. P2.3."
-    )
+    ref = models.CharField("reference", max_length=20, help_text="The plan's reference, e.g. P2.3.")
     ref_sort = models.CharField(max_length=40, editable=False, blank=True, db_index=True)
     priority = models.ForeignKey("actions.Priority", on_delete=models.PROTECT, related_name="actions")
     title = models.CharField(max_length=300)
@@ -483,7 +581,14 @@ class Action(TimeStampedModel, VersionedModel):
         max_length=10,
         choices=DatePrecision,
         default=DatePrecision.DAY,
-        help_text="How precisely the plan gives the current due date (the revised one when there is one).",
+        help_text="How precisely the plan gives the original due date.",
+    )
+    revised_due_precision = models.CharField(
+        "precision of the revised due date",
+        max_length=10,
+        choices=DatePrecision,
+        default=DatePrecision.DAY,
+        help_text="How precisely the revised due date is given: to the day when revised in the portal.",
     )
     revision_reason = models.TextField("reason for the revised date", blank=True)
     expected_impact = models.TextField(blank=True)
@@ -495,12 +600,16 @@ class Action(TimeStampedModel, VersionedModel):
     completed_on = models.DateField(null=True, blank=True, editable=False)
     last_update_on = models.DateField(null=True, blank=True, editable=False)
 
+    archived_in = archived_in_field()
+
     history = HistoricalRecords(excluded_fields=["ref_sort"])
-    objects = ActionQuerySet.as_manager()
-    unreported_fields = ("ref_sort",)
+    objects = CurrentPlanManager.from_queryset(ActionQuerySet)()
+    all_versions = ActionQuerySet.as_manager()
+    unreported_fields = ("ref_sort", "archived_in")
 
     class Meta:
         ordering = ["ref_sort", "pk"]
+        base_manager_name = "all_versions"
         indexes = [
             models.Index(fields=["status", "due_date"], name="actions_status_due_idx"),
             models.Index(fields=["last_update_on"], name="actions_last_update_idx"),
@@ -508,6 +617,15 @@ class Action(TimeStampedModel, VersionedModel):
             models.Index(fields=["priority", "ref_sort"], name="actions_priority_ref_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["ref"],
+                condition=Q(archived_in__isnull=True),
+                name="%(app_label)s_%(class)s_ref_unique",
+                violation_error_message="Another action of the plan has this reference.",
+            ),
+            models.UniqueConstraint(
+                fields=["archived_in", "ref"], name="%(app_label)s_%(class)s_ref_unique_in_version"
+            ),
             models.CheckConstraint(
                 condition=~Q(status=Status.COMPLETE) | Q(completed_on__isnull=False),
                 name="%(app_label)s_%(class)s_complete_has_date",
@@ -547,9 +665,28 @@ class Action(TimeStampedModel, VersionedModel):
         return self.revised_due_date or self.due_date
 
     @property
+    def current_due_precision(self):
+        """How precisely the current due date is given (DatePrecision)."""
+        return self.revised_due_precision if self.revised_due_date else self.due_precision
+
+    @property
     def current_due_text(self):
-        """The current due date as precisely as the plan gives it, e.g. 'May 2025'."""
-        return date_in_words(self.current_due_date, self.due_precision)
+        """The current due date as precisely as the plan gives it, e.g. 'May 2025' (date_in_words)."""
+        return date_in_words(self.current_due_date, self.current_due_precision)
+
+    @property
+    def due_text(self):
+        """The original due date as precisely as the plan gives it, e.g. 'May 2025' or 'To be confirmed'."""
+        return date_in_words(self.due_date, self.due_precision)
+
+    @property
+    def revised_due_text(self):
+        """The revised due date in words, or '' when it was never revised."""
+        return date_in_words(self.revised_due_date, self.revised_due_precision)
+
+    def current_due_short(self, today=None):
+        """The current due date for a table: '3 Nov', 'May 2025', 'To be confirmed'."""
+        return date_in_words(self.current_due_date, self.current_due_precision, short=True, today=today)
 
     @property
     def is_revised(self):
@@ -598,6 +735,8 @@ class Action(TimeStampedModel, VersionedModel):
             completed_on=self.completed_on,
             since=self.last_update_on or self.start_date,
             today=today,
+            due_precision=self.current_due_precision,
+            revised_from_precision=self.due_precision,
         )
 
     @property
@@ -659,7 +798,8 @@ class Action(TimeStampedModel, VersionedModel):
             fields = ["status", "completed_on", "last_update_on", "version", "updated"]
             if revised_due_date is not None:
                 self.revised_due_date, self.revision_reason = revised_due_date, revision_reason.strip()
-                fields += ["revised_due_date", "revision_reason"]
+                self.revised_due_precision = DatePrecision.DAY  # a date revised in the portal is to the day
+                fields += ["revised_due_date", "revision_reason", "revised_due_precision"]
             update = ProgressUpdate(
                 action=self,
                 author=author,
@@ -683,6 +823,7 @@ class Action(TimeStampedModel, VersionedModel):
                     was=current.current_due_date,
                     now=self.current_due_date,
                     reason=self.revision_reason,
+                    was_precision=current.current_due_precision,
                 )
         return update
 
@@ -690,7 +831,12 @@ class Action(TimeStampedModel, VersionedModel):
         """VersionedModel.save_details, telling other apps when the current due date moved."""
         with transaction.atomic():
             # As stored, not as on self: a bound ModelForm has already set the new values on its instance.
-            was = Action.objects.with_current_due_date().values_list("current_due", flat=True).get(pk=self.pk)
+            stored = Action.objects.only(
+                "due_date", "revised_due_date", "due_precision", "revised_due_precision"
+            ).get(pk=self.pk)
+            was, was_precision = stored.current_due_date, stored.current_due_precision
+            if "revised_due_date" in changes and "revised_due_precision" not in changes:
+                changes = {**changes, "revised_due_precision": DatePrecision.DAY}  # the form's dates are days
             super().save_details(changes, expected_version=expected_version)
             if self.current_due_date != was:
                 due_date_revised.send(
@@ -699,6 +845,7 @@ class Action(TimeStampedModel, VersionedModel):
                     was=was,
                     now=self.current_due_date,
                     reason=self.revision_reason,
+                    was_precision=was_precision,
                 )
 
 
@@ -722,7 +869,11 @@ def evidence_path(update, filename):
 
 class ProgressUpdateQuerySet(ReviewQuerySet):
     def visible_to(self, user):
-        return self if user.is_authenticated else self.none()
+        """Every signed-in role reads the current plan's updates (those of a replaced version are on its
+        version page only)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(action__archived_in__isnull=True)
 
     def latest_first(self):
         return self.order_by("-date", "-created", "-pk")

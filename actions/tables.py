@@ -5,7 +5,7 @@ from functools import cached_property
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from actions.models import Action, Status
+from actions.models import Action, DatePrecision, Status, date_in_words
 from actions.templatetags.action_tags import action_reading
 
 
@@ -102,16 +102,21 @@ class ActionTable(tables.Table):
         return "priority" in self.columns.names()
 
     def render_due(self, record):
+        """The current due date as precisely as the plan gives it ('31 May 2025', 'May 2025', 'To be
+        confirmed'; date_in_words), with the original when it was revised."""
         if record.is_revised:
             return format_html(
                 '{} <span class="govuk-body-s">(revised from {})</span>',
-                f"{record.current_due_date:%d %b %Y}",
-                f"{record.due_date:%d %b %Y}",
+                date_in_words(record.current_due_date, record.current_due_precision, short=True),
+                date_in_words(record.due_date, record.due_precision, short=True),
             )
-        return f"{record.due_date:%d %b %Y}"
+        return date_in_words(record.due_date, record.due_precision, short=True)
 
     def value_due(self, record):
-        return record.current_due_date.isoformat()
+        """In exports: the date itself when it is to the day (a spreadsheet can sort it), else its words."""
+        if record.current_due_precision == DatePrecision.DAY:
+            return record.current_due_date.isoformat()
+        return record.current_due_text
 
     def value_flags(self, record):
         return "; ".join(record.flags())

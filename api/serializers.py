@@ -73,6 +73,19 @@ class ActionSerializer(serializers.ModelSerializer):
     current_due_date = serializers.DateField(
         read_only=True, help_text="The revised due date, else the original."
     )
+    due_text = serializers.CharField(
+        read_only=True,
+        help_text="The original due date as precisely as the plan gives it: '31 May 2025', 'May 2025', "
+        "'2026' or 'To be confirmed'. A date given to the month or year is stored as its period's last day, "
+        "and one to be confirmed as 9999-12-31.",
+    )
+    revised_due_text = serializers.CharField(read_only=True, help_text="The revised due date in words.")
+    current_due_precision = serializers.CharField(
+        read_only=True, help_text="day, month, year or tbc: how precisely the current due date is given."
+    )
+    current_due_text = serializers.CharField(
+        read_only=True, help_text="The current due date in words, as the portal's pages show it."
+    )
     status_label = label_of("status")
     rag = serializers.CharField(read_only=True)
     overdue = serializers.SerializerMethodField()
@@ -92,9 +105,15 @@ class ActionSerializer(serializers.ModelSerializer):
             "lead_organisation_label",
             "start_date",
             "due_date",
+            "due_precision",
+            "due_text",
             "revised_due_date",
+            "revised_due_precision",
+            "revised_due_text",
             "revision_reason",
             "current_due_date",
+            "current_due_precision",
+            "current_due_text",
             "status",
             "status_label",
             "rag",
@@ -150,7 +169,14 @@ class IndicatorSerializer(serializers.ModelSerializer):
     (indicators/status.py), direction of travel, and the SPC variation and assurance verdicts, from the
     indicator digests the dashboard reads (`context["digests"]`: {pk: IndicatorDigest})."""
 
-    priority = serializers.IntegerField(source="priority.number", read_only=True)
+    priority = serializers.IntegerField(
+        source="priority.number", read_only=True, allow_null=True, help_text="Null: the whole plan."
+    )
+    has_trajectory = serializers.BooleanField(
+        read_only=True,
+        help_text="False while the baseline or target is to be set: the status is then 'baseline_to_be_set' "
+        "and no value is judged.",
+    )
     unit_label = label_of("unit")
     direction_label = label_of("direction")
     frequency_label = label_of("frequency")
@@ -202,6 +228,9 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "baseline_date",
             "target_value",
             "target_date",
+            "target_words",
+            "has_trajectory",
+            "milestones",
             "tolerance",
             "reporting_lag_days",
             "source",
@@ -257,7 +286,9 @@ class MeasurementSerializer(serializers.ModelSerializer):
     """A value for one period, judged against the trajectory on its period end (Measurement.status)."""
 
     indicator = serializers.CharField(source="indicator.code", read_only=True)
-    priority = serializers.IntegerField(source="indicator.priority.number", read_only=True)
+    priority = serializers.IntegerField(
+        source="indicator.priority.number", read_only=True, allow_null=True, help_text="Null: the whole plan."
+    )
     unit = serializers.CharField(source="indicator.unit", read_only=True)
     trajectory_value = serializers.DecimalField(
         source="expected_value",

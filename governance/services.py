@@ -20,7 +20,15 @@ from django.db.models import OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from actions.models import Action, Plan, Priority, ProgressUpdate, Status, overdue_condition
+from actions.models import (
+    Action,
+    Plan,
+    Priority,
+    ProgressUpdate,
+    Status,
+    date_in_words,
+    overdue_condition,
+)
 from governance.models import (
     BoardPack,
     Escalation,
@@ -59,6 +67,17 @@ class DueDateRevision:
     reason: str
     on: date
     by: str
+    was_precision: str = "day"
+    now_precision: str = "day"
+
+    @property
+    def was_text(self):
+        """The date it was due, as precisely as the plan gave it (date_in_words)."""
+        return date_in_words(self.was, self.was_precision)
+
+    @property
+    def now_text(self):
+        return date_in_words(self.now, self.now_precision)
 
 
 @dataclass(frozen=True)
@@ -211,25 +230,40 @@ def _revised_due_dates(start, end):
         .annotate(
             due_before=Subquery(earlier.values("due_date")[:1]),
             revised_before=Subquery(earlier.values("revised_due_date")[:1]),
+            precision_before=Subquery(earlier.values("due_precision")[:1]),
+            revised_precision_before=Subquery(earlier.values("revised_due_precision")[:1]),
         )
     }
-    previous_due = {pk: action.revised_before or action.due_before for pk, action in actions.items()}
+    previous_due = {
+        pk: (
+            (action.revised_before, action.revised_precision_before)
+            if action.revised_before
+            else (action.due_before, action.precision_before)
+        )
+        for pk, action in actions.items()
+    }
     revisions = []
     for row in rows:
         if row.id not in actions:
             continue
-        due = row.revised_due_date or row.due_date
-        was = previous_due.get(row.id)
+        due = (
+            (row.revised_due_date, row.revised_due_precision)
+            if row.revised_due_date
+            else (row.due_date, row.due_precision)
+        )
+        was = previous_due.get(row.id, (None, None))
         previous_due[row.id] = due
-        if was is not None and due != was:
+        if was[0] is not None and due[0] != was[0]:
             revisions.append(
                 DueDateRevision(
                     action=actions[row.id],
-                    was=was,
-                    now=due,
+                    was=was[0],
+                    now=due[0],
                     reason=row.revision_reason,
                     on=timezone.localdate(row.history_date),
                     by=_name(row.history_user),
+                    was_precision=was[1] or "day",
+                    now_precision=due[1] or "day",
                 )
             )
     revisions.sort(key=lambda r: (r.action.ref_sort, r.on))
@@ -402,8 +436,10 @@ def board_pack_indicators(indicators):
         rows.append(
             {
                 "indicator": indicator,
-                "baseline": indicator.format_value(indicator.baseline_value),
-                "target": indicator.format_value(indicator.target_value),
+                "baseline": indicator.format_value(indicator.baseline_value)
+                if indicator.baseline_value is not None
+                else "To be set",
+                "target": indicator.formatted_target,
                 "measurements": values[-PACK_VALUES_SHOWN:],
                 "value_count": len(values),
                 "provenance": ""

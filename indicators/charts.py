@@ -94,7 +94,8 @@ def _trajectory_points(indicator, first, last):
 
 def _value_axis(axes, indicator, values):
     """Start at 0; percentages end at 100 at most. Numbers get thousands separators."""
-    top = max([*values, float(indicator.baseline_value), float(indicator.target_value), 1.0]) * 1.12
+    marks = [float(v) for v in (indicator.baseline_value, indicator.target_value) if v is not None]
+    top = max([*values, *marks, 1.0]) * 1.12
     if indicator.unit == Unit.PERCENT:
         axes.set_ylim(0, min(100, top))
         axes.yaxis.set_major_formatter(ticker.PercentFormatter(xmax=100, decimals=0))
@@ -115,14 +116,22 @@ def trajectory_figure(indicator, measurements):
     measurements = list(measurements)
     dates = [m.period_end for m in measurements]
     values = [float(m.value) for m in measurements]
+    figure = Figure(figsize=FIGURE_SIZE)
+    axes = figure.add_subplot()
+    if indicator.has_trajectory:
+        _draw_trajectory(axes, indicator, dates)
+    else:  # baseline to be set: the values alone, never a guessed line
+        axes.set_title("Baseline to be set: no trajectory yet", loc="left", fontsize="medium")
+    _finish_trajectory_figure(figure, axes, indicator, measurements, dates, values)
+    return figure
+
+
+def _draw_trajectory(axes, indicator, dates):
+    """The trajectory line, its tolerance band, the baseline and the target."""
     first = min([indicator.baseline_date, *dates])
     last = max([indicator.target_date, *dates])
     sign = -1 if indicator.lower_is_better else 1
     tolerance = float(indicator.tolerance_value)
-
-    figure = Figure(figsize=FIGURE_SIZE)
-    axes = figure.add_subplot()
-
     line_dates, line_values = _trajectory_points(indicator, first, last)
     behind = [value - sign * tolerance for value in line_values]
     axes.fill_between(
@@ -148,6 +157,8 @@ def trajectory_figure(indicator, measurements):
         label=f"Target {indicator.format_value(indicator.target_value)}",
     )
 
+
+def _finish_trajectory_figure(figure, axes, indicator, measurements, dates, values):
     if measurements:
         axes.plot(dates, values, color=BLUE, linewidth=2, marker="o", markersize=5, label="Recorded value")
         illustrative = [(m.period_end, float(m.value)) for m in measurements if m.is_illustrative]
@@ -180,7 +191,6 @@ def trajectory_figure(indicator, measurements):
     axes.set_axisbelow(True)
     axes.spines[["top", "right"]].set_visible(False)
     _place(figure, axes, latest=indicator.format_value(measurements[-1].value) if measurements else "")
-    return figure
 
 
 def sparkline_svg(indicator, measurements):

@@ -26,7 +26,7 @@ from indicators.models import Indicator, Measurement, Rebase
 from indicators.spc_reading import Verdict
 from indicators.status import IndicatorStatus
 
-DIGEST_VERSION = 3  # bump when a rule behind a digest changes, so cached digests are worked out again
+DIGEST_VERSION = 4  # bump when a rule behind a digest changes, so cached digests are worked out again
 CACHE_SECONDS = 24 * 60 * 60
 SHOWN = 25  # indicators shown in full in a table or in "where should the Board look"; the list has them all
 
@@ -40,7 +40,7 @@ class SummaryRow:
     latest_value: str  # with its unit; "" when there is none yet
     latest_period: date | None
     target: str
-    target_date: date
+    target_date: date | None  # None while the target is to be set
     variation: Verdict
     assurance: Verdict
     reading: str = ""  # Indicator.reading: trajectory, variation and assurance in one sentence
@@ -70,7 +70,7 @@ class IndicatorDigest:
     """One indicator's answers, worked out from all its values and rebases."""
 
     pk: int
-    priority_id: int
+    priority_id: int | None  # None: an indicator of the whole plan
     status: str  # IndicatorStatus of the latest value
     data_overdue: bool
     attention: int  # SpcReading.attention: where it comes in "where should the Board look", 0 first
@@ -138,7 +138,8 @@ def digests_of(indicators):
     """The IndicatorDigest (status, data overdue, SPC attention) of each indicator of the queryset
     `indicators`, in plan order, from the shared cache: one query, and one more for the ids of these
     indicators unless they are all of them, whatever the numbers."""
-    if not indicators.query.has_filters() and not indicators.query.is_sliced:
+    every = Indicator.objects.all().query.where  # the current plan's: the manager's own filter
+    if indicators.query.where == every and not indicators.query.is_sliced:
         return list(plan_digests())
     wanted = set(indicators.values_list("pk", flat=True))
     return [digest for digest in plan_digests() if digest.pk in wanted]
@@ -171,6 +172,11 @@ class IndicatorOverview:
     @property
     def overdue(self):
         return sum(1 for digest in self.digests if digest.data_overdue)
+
+    @property
+    def to_be_set(self):
+        """Indicators whose baseline or target the plan has still to set: none of them is judged."""
+        return sum(1 for digest in self.digests if digest.status == IndicatorStatus.BASELINE_TO_BE_SET)
 
     def _by_attention(self, count):
         # SpcReading.attention ranks them; sorted() is stable, so equal attention keeps plan order.

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from actions.models import CurrentPlanManager, archived_in_field
 from indicators import spc_reading
 from indicators import status as rule
 from indicators.reading import read_indicator
@@ -127,16 +128,42 @@ class IndicatorQuerySet(models.QuerySet):
 class Indicator(TimeStampedModel):
     """A success indicator, e.g. 'New EHC plans issued within 20 weeks (%)', with baseline and target."""
 
-    code = models.SlugField(max_length=20, unique=True, help_text="The plan's code, e.g. P2-I1.")
-    priority = models.ForeignKey("actions.Priority", on_delete=models.PROTECT, related_name="indicators")
+    code = models.SlugField(max_length=20, help_text="The plan's code, e.g. P2-I1.")
+    priority = models.ForeignKey(
+        "actions.Priority",
+        on_delete=models.PROTECT,
+        related_name="indicators",
+        null=True,
+        blank=True,
+        help_text="Empty for an indicator of the whole plan rather than one priority.",
+    )
     name = models.CharField(max_length=300)
     definition = models.TextField(blank=True)
     unit = models.CharField(max_length=20, choices=Unit)
     direction = models.CharField(max_length=20, choices=Direction)
-    baseline_value = models.DecimalField(max_digits=12, decimal_places=3)
-    baseline_date = models.DateField()
-    target_value = models.DecimalField(max_digits=12, decimal_places=3)
-    target_date = models.DateField()
+    baseline_value = models.DecimalField(
+        max_digits=12, decimal_places=3, null=True, blank=True, help_text="Empty while it is to be set."
+    )
+    baseline_date = models.DateField(null=True, blank=True)
+    target_value = models.DecimalField(
+        max_digits=12,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="Empty while it is to be set, or while a relative target waits for its baseline.",
+    )
+    target_date = models.DateField(null=True, blank=True)
+    target_words = models.CharField(
+        "target as the plan words it",
+        max_length=200,
+        blank=True,
+        help_text="A relative target as the plan gives it, e.g. '50% fewer'.",
+    )
+    milestones = models.TextField(
+        "interim milestones",
+        blank=True,
+        help_text="The plan's interim milestones, one a line, e.g. 'March 2026: 40%'. Shown, not judged.",
+    )
     tolerance = models.DecimalField(
         max_digits=12,
         decimal_places=3,
@@ -160,14 +187,29 @@ class Indicator(TimeStampedModel):
     provenance = models.CharField(max_length=20, choices=Provenance, default=Provenance.REAL)
     note = models.TextField(blank=True, help_text="Where the figures come from and what is illustrative.")
 
+    archived_in = archived_in_field()
+
     history = HistoricalRecords()
-    objects = IndicatorQuerySet.as_manager()
+    objects = CurrentPlanManager.from_queryset(IndicatorQuerySet)()
+    all_versions = IndicatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["priority__number", "code"]
+        base_manager_name = "all_versions"
         constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(archived_in__isnull=True),
+                name="%(app_label)s_%(class)s_code_unique",
+                violation_error_message="Another indicator of the plan has this code.",
+            ),
+            models.UniqueConstraint(
+                fields=["archived_in", "code"], name="%(app_label)s_%(class)s_code_unique_in_version"
+            ),
             models.CheckConstraint(
-                condition=Q(target_date__gt=models.F("baseline_date")),
+                condition=Q(baseline_date__isnull=True)
+                | Q(target_date__isnull=True)
+                | Q(target_date__gt=models.F("baseline_date")),
                 name="%(app_label)s_%(class)s_target_after_baseline",
                 violation_error_message="The target date must be after the baseline date.",
             ),
@@ -187,6 +229,33 @@ class Indicator(TimeStampedModel):
     @property
     def lower_is_better(self):
         return self.direction == Direction.LOWER_IS_BETTER
+
+    @property
+    def has_trajectory(self):
+        """The plan has set the baseline and the target (values and dates): only then is a value judged.
+        Without them the indicator reads 'Baseline to be set' and no trajectory is drawn or guessed."""
+        return None not in (self.baseline_value, self.baseline_date, self.target_value, self.target_date)
+
+    @property
+    def is_plan_wide(self):
+        """An indicator of the whole plan rather than one priority."""
+        return self.priority_id is None
+
+    @property
+    def scope_text(self):
+        """'Priority 2: Timeliness' or 'The whole plan'."""
+        return str(self.priority) if self.priority_id else "The whole plan"
+
+    @property
+    def milestone_lines(self):
+        return [line.strip() for line in self.milestones.splitlines() if line.strip()]
+
+    @property
+    def data_from(self):
+        """The date values are due from: the baseline date, else the day the indicator was added."""
+        if self.baseline_date is not None:
+            return self.baseline_date
+        return timezone.localdate(self.created) if self.created else timezone.localdate()
 
     def format_value(self, value):
         """A value with its unit, e.g. '17.5%' or '1,801'. parse_value() reads it back."""
@@ -249,19 +318,36 @@ class Indicator(TimeStampedModel):
 
     @property
     def baseline_text(self):
+        """'17.5% on 31 March 2025', or 'To be set' (never a guessed value)."""
+        if self.baseline_value is None:
+            return "To be set"
+        if self.baseline_date is None:
+            return f"{self.format_value(self.baseline_value)} (date to be set)"
         return f"{self.format_value(self.baseline_value)} on {self.baseline_date:%-d %B %Y}"
 
     @property
     def formatted_target(self):
+        """The target value, or the plan's words for it ('50% fewer'), or 'To be set'."""
+        if self.target_value is None:
+            return self.target_words or "To be set"
         return self.format_value(self.target_value)
 
     @property
     def target_text(self):
-        return f"{self.format_value(self.target_value)} by {self.target_date:%-d %B %Y}"
+        """'60% by 31 December 2026', '50% fewer by 31 March 2027 (worked out once the baseline is set)'."""
+        by = f" by {self.target_date:%-d %B %Y}" if self.target_date else ""
+        if self.target_value is None and self.target_words:
+            return f"{self.target_words}{by} (worked out once the baseline is set)"
+        if self.target_value is None:
+            return f"To be set{by}"
+        words = f" ({self.target_words})" if self.target_words else ""
+        return f"{self.format_value(self.target_value)}{words}{by}"
 
     @property
     def tolerance_text(self):
         """The tolerance in words, saying where it comes from."""
+        if not self.has_trajectory:
+            return "None until the baseline and target are set"
         amount = self.format_value(self.round_value(self.tolerance_value))
         if self.tolerance is None:
             return f"{amount} (10% of the distance from baseline to target)"
@@ -283,17 +369,26 @@ class Indicator(TimeStampedModel):
 
     @property
     def tolerance_value(self):
-        """The tolerance in the indicator's unit: its own, or 10% of the distance from baseline to target."""
+        """The tolerance in the indicator's unit: its own, or 10% of the distance from baseline to target
+        (None while they are to be set)."""
+        if not self.has_trajectory:
+            return None
         return rule.tolerance_for(self.baseline_value, self.target_value, self.tolerance)
 
     def expected_value(self, on):
-        """The trajectory's value on a date (baseline before the baseline date, target after the target's)."""
+        """The trajectory's value on a date (baseline before the baseline date, target after the target's),
+        or None while the baseline or target is to be set."""
+        if not self.has_trajectory:
+            return None
         return rule.trajectory_value(
             self.baseline_value, self.baseline_date, self.target_value, self.target_date, on
         )
 
     def judge(self, value, on):
-        """The status of a value measured for the period ending `on`: the one trajectory rule."""
+        """The status of a value measured for the period ending `on`: the one trajectory rule. Without a
+        baseline and target there is nothing to judge against: 'Baseline to be set'."""
+        if not self.has_trajectory:
+            return IndicatorStatus.BASELINE_TO_BE_SET
         return rule.judge(
             value,
             on,
@@ -307,7 +402,10 @@ class Indicator(TimeStampedModel):
 
     @property
     def status(self):
-        """IndicatorStatus from the latest value (No data yet without one)."""
+        """IndicatorStatus from the latest value (No data yet without one; Baseline to be set before the
+        plan sets its baseline and target)."""
+        if not self.has_trajectory:
+            return IndicatorStatus.BASELINE_TO_BE_SET
         latest = self.latest_measurement
         if latest is None:
             return IndicatorStatus.NO_DATA
@@ -342,14 +440,14 @@ class Indicator(TimeStampedModel):
             today or timezone.localdate(),
             frequency=self.frequency,
             reporting_lag_days=self.reporting_lag_days,
-            baseline_date=self.baseline_date,
+            baseline_date=self.data_from,
         )
 
     def next_period(self, today=None):
         """The period to record a value for next (rule.next_period), or None while it has not ended."""
         latest = self.latest_measurement
         period = rule.next_period(
-            latest.period_end if latest else None, frequency=self.frequency, baseline_date=self.baseline_date
+            latest.period_end if latest else None, frequency=self.frequency, baseline_date=self.data_from
         )
         return period if period.end <= (today or timezone.localdate()) else None
 
@@ -367,8 +465,18 @@ class Indicator(TimeStampedModel):
 
     def status_sentence(self):
         """One sentence stating the latest value and the status: the text alternative of the chart."""
-        target = f"target {self.format_value(self.target_value)} by {self.target_date:%-d %B %Y}"
         latest = self.latest_measurement
+        if not self.has_trajectory:
+            values = (
+                f"latest value {self.format_value(latest.value)} for the period ending {latest.period_end:%-d %B %Y}"
+                if latest
+                else "no values recorded yet"
+            )
+            return (
+                f"{self.name}: baseline to be set, so no trajectory is judged; {values} "
+                f"(baseline {self.baseline_text.lower()}, target {self.target_text[0].lower()}{self.target_text[1:]})."
+            )
+        target = f"target {self.format_value(self.target_value)} by {self.target_date:%-d %B %Y}"
         if latest is None:
             return f"{self.name}: no values recorded yet ({target})."
         value = f"{self.name}: {self.format_value(latest.value)} for the period ending {latest.period_end:%-d %B %Y}"
@@ -728,11 +836,14 @@ class Measurement(ReviewedModel, VersionedModel):
 
     @property
     def expected_value(self):
-        """The trajectory's value for this period, rounded as the unit is reported."""
-        return self.indicator.round_value(self.indicator.expected_value(self.period_end))
+        """The trajectory's value for this period, rounded as the unit is reported (None without one)."""
+        expected = self.indicator.expected_value(self.period_end)
+        return None if expected is None else self.indicator.round_value(expected)
 
     @property
     def formatted_expected_value(self):
+        if self.expected_value is None:
+            return "No trajectory yet"
         return self.indicator.format_value(self.expected_value)
 
     @property

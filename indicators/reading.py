@@ -50,6 +50,8 @@ def read_indicator(*, status, variation, assurance, target_date):
     (spc_reading.VARIATION and ASSURANCE). Clauses that pull in opposite directions are joined by "but".
     `target_date` names the target ("the March 2027 target")."""
     status = IndicatorStatus(status)
+    if status == IndicatorStatus.BASELINE_TO_BE_SET:
+        return "Baseline to be set: no trajectory is judged until the plan sets it."
     if status == IndicatorStatus.NO_DATA or variation == NO_DATA:
         return "No values recorded yet."
     clauses = [TRAJECTORY[status]]

@@ -13,7 +13,9 @@ from send_portal.rules import WHO_CAN, is_administrator, is_operations, is_signe
 @rules.predicate
 def leads_priority_of(user, indicator):
     """The user is the workstream lead of the indicator's priority."""
-    return indicator is not None and indicator.priority.lead_id == user.pk
+    return (
+        indicator is not None and indicator.priority_id is not None and indicator.priority.lead_id == user.pk
+    )
 
 
 runs_the_plan = is_operations | is_administrator

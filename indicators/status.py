@@ -14,7 +14,9 @@ date) to the target (value, date). A value is judged against the trajectory on i
 
 Before the baseline date the trajectory is the baseline value (the plan has not started moving it yet);
 after the target date it is the target value, so a target not met by its date is behind the trajectory.
-An indicator with no values has *no data yet*.
+An indicator with no values has *no data yet*. An indicator whose plan has not set its baseline (or its
+target) yet has no trajectory: it is *baseline to be set*, whatever its values, and is never judged
+against a guessed line.
 
 **Data overdue.** A value is due `reporting_lag_days` after the end of each reporting period. The data
 are overdue when the latest period whose value is due has no value recorded for it (or for a later
@@ -54,6 +56,8 @@ class IndicatorStatus(models.TextChoices):
     OFF_TRACK = "off_track", "Off track"
     TARGET_MET = "target_met", "Target met"
     NO_DATA = "no_data", "No data yet"
+    # The plan has not set the baseline (or the target) yet: there is no trajectory, so nothing is judged.
+    BASELINE_TO_BE_SET = "baseline_to_be_set", "Baseline to be set"
 
 
 # GOV.UK Frontend tag modifier for each status (govuk-tag--<colour>); "" is the plain blue tag.
@@ -64,6 +68,7 @@ STATUS_COLOURS = {
     IndicatorStatus.OFF_TRACK: "red",
     IndicatorStatus.TARGET_MET: "",
     IndicatorStatus.NO_DATA: "grey",
+    IndicatorStatus.BASELINE_TO_BE_SET: "grey",
 }
 DATA_OVERDUE = "Data overdue"  # the derived flag, shown beside the status
 DATA_OVERDUE_COLOUR = "orange"

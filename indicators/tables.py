@@ -23,19 +23,16 @@ class IndicatorTable(tables.Table):
     code = tables.Column("Code", linkify=True, attrs={"td": {"class": "portal-nowrap"}})
     name = tables.Column("Indicator", linkify=True)
     priority = tables.Column(
-        "Priority",
-        accessor="priority__number",
-        linkify=lambda record: record.priority.get_absolute_url(),
-        order_by=("priority__number", "code"),
+        "Priority", accessor="priority__number", order_by=("priority__number", "code"), empty_values=()
     )
     latest = tables.Column("Latest value", accessor="latest_measurement", orderable=False, empty_values=())
     latest_period = tables.Column(
         "Latest period end", accessor="latest_measurement__period_end", visible=False
     )
-    baseline = tables.Column("Baseline", accessor="baseline_value", orderable=False)
-    baseline_date = tables.Column("Baseline date", visible=False)
-    target = tables.Column("Target", accessor="target_value", orderable=False)
-    target_date = tables.Column("Target date", visible=False)
+    baseline = tables.Column("Baseline", accessor="baseline_value", orderable=False, empty_values=())
+    baseline_date = tables.Column("Baseline date", visible=False, empty_values=())
+    target = tables.Column("Target", accessor="target_value", orderable=False, empty_values=())
+    target_date = tables.Column("Target date", visible=False, empty_values=())
     status = tables.Column("Status", empty_values=(), orderable=False)
     travel = tables.Column("Direction of travel", empty_values=(), orderable=False)
     freshness = tables.Column("Data", empty_values=(), orderable=False)
@@ -60,6 +57,14 @@ class IndicatorTable(tables.Table):
         template_name = "django_tables2/gds.html"
         empty_text = "No indicators match these filters."
 
+    def render_priority(self, record):
+        if record.priority is None:
+            return "Whole plan"
+        return format_html('<a href="{}">{}</a>', record.priority.get_absolute_url(), record.priority.number)
+
+    def value_priority(self, record):
+        return record.priority.number if record.priority else "Whole plan"
+
     def render_latest(self, record):
         latest = record.latest_measurement
         if latest is None:
@@ -79,6 +84,8 @@ class IndicatorTable(tables.Table):
         return value.isoformat() if value else ""
 
     def render_baseline(self, record):
+        if record.baseline_value is None:
+            return "To be set"
         return format_html(
             '<span class="portal-nowrap">{}</span><span class="govuk-body-s portal-secondary portal-block">{}</span>',
             record.format_value(record.baseline_value),
@@ -86,12 +93,20 @@ class IndicatorTable(tables.Table):
         )
 
     def value_baseline(self, record):
-        return record.baseline_value
+        return record.baseline_value if record.baseline_value is not None else "To be set"
 
     def value_baseline_date(self, value):
-        return value.isoformat()
+        return value.isoformat() if value else ""
 
     def render_target(self, record):
+        if record.target_value is None:
+            by = f"by {_month(record.target_date)}" if record.target_date else ""
+            return format_html(
+                '<span class="portal-nowrap">{}</span><span class="govuk-body-s portal-secondary portal-block">'
+                "{}</span>",
+                record.formatted_target,
+                by,
+            )
         return format_html(
             '<span class="portal-nowrap">{}</span><span class="govuk-body-s portal-secondary portal-block">'
             "by {}</span>",
@@ -100,10 +115,10 @@ class IndicatorTable(tables.Table):
         )
 
     def value_target(self, record):
-        return record.target_value
+        return record.target_value if record.target_value is not None else record.formatted_target
 
     def value_target_date(self, value):
-        return value.isoformat()
+        return value.isoformat() if value else ""
 
     def render_status(self, record):
         return indicator_status_tag(record)

@@ -263,8 +263,13 @@ def _check(row, indicators, recordable, recorded, seen, today):
     if row.indicator.pk not in recordable:
         return (
             Outcome.REJECTED,
-            f"You cannot record values for {row.indicator.code}: only the workstream lead of priority "
-            f"{row.indicator.priority.number}, the Operations Group and administrators can.",
+            f"You cannot record values for {row.indicator.code}: only "
+            + (
+                f"the workstream lead of priority {row.indicator.priority.number}, "
+                if row.indicator.priority_id
+                else ""
+            )
+            + "the Operations Group and administrators can.",
         )
     row.period_end = parse_date(row.period_end_text)
     if row.period_end is None:

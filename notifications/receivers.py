@@ -18,9 +18,15 @@ def _escalated(sender, escalation, **kwargs):
 
 
 @receiver(due_date_revised, dispatch_uid="notifications_due_date_revised")
-def _due_date_revised(sender, action, was, now, **kwargs):
+def _due_date_revised(sender, action, was, now, was_precision="day", **kwargs):
     transaction.on_commit(
-        partial(tasks.notify_due_date_revised.enqueue, action.pk, was.isoformat(), action.version)
+        partial(
+            tasks.notify_due_date_revised.enqueue,
+            action.pk,
+            was.isoformat(),
+            action.version,
+            str(was_precision),
+        )
     )
 
 

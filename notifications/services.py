@@ -33,10 +33,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import Action
+from actions.models import Action, date_in_words
 from governance.models import Meeting
 from indicators.models import Indicator
 from notifications.models import DigestFrequency, ItemReason, MessageKind, Preference, SentItem, SentMessage
+from send_portal.models import Partnership
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
@@ -173,7 +174,8 @@ def build_mail(person, *, subject, template, context, why):
         "site_url": settings.SITE_URL,
         "preferences_url": absolute(reverse("notifications:preferences")),
         "unsubscribe_url": unsubscribe_url,
-        "partnership_name": settings.PARTNERSHIP_NAME,
+        "partnership_name": Partnership.current().name,
+        "partnership": Partnership.current(),
         "service_name": settings.SERVICE_NAME,
     }
     mail = EmailMultiAlternatives(
@@ -239,30 +241,37 @@ def notify_escalated(escalation):
             person,
             kind=MessageKind.ESCALATED,
             key=f"escalated:{escalation.pk}",
-            subject=f"{action.ref} is escalated to the Improvement Board",
+            subject=f"{action.ref} is escalated to the {Partnership.current().board_name or 'Board'}",
             template="escalated",
             context={
                 "action": action,
                 "escalation": escalation,
                 "action_url": absolute(action.get_absolute_url()),
             },
-            why="You get this because you lead this action or its priority.",
+            why=f"You get this because you lead this action or its {Partnership.current().priority_called or 'priority'}.",
         )
         for person in action_leads(action)
     ]
 
 
-def notify_due_date_revised(action, *, was, version):
-    """Tell the leads of an action that its due date has been revised (`version`: the edit that did it)."""
+def notify_due_date_revised(action, *, was, version, was_precision="day"):
+    """Tell the leads of an action that its due date has been revised (`version`: the edit that did it).
+    Both dates are written as precisely as the plan gives them ('May 2025'; date_in_words)."""
+    was_text = date_in_words(was, was_precision)
     return [
         send_once(
             person,
             kind=MessageKind.DUE_DATE_REVISED,
             key=f"revised:{action.pk}:v{version}",
-            subject=f"The due date of {action.ref} is revised to {action.current_due_date:%-d %B %Y}",
+            subject=f"The due date of {action.ref} is revised to {action.current_due_text}",
             template="due_date_revised",
-            context={"action": action, "was": was, "action_url": absolute(action.get_absolute_url())},
-            why="You get this because you lead this action or its priority.",
+            context={
+                "action": action,
+                "was": was,
+                "was_text": was_text,
+                "action_url": absolute(action.get_absolute_url()),
+            },
+            why=f"You get this because you lead this action or its {Partnership.current().priority_called or 'priority'}.",
         )
         for person in action_leads(action)
     ]
@@ -283,7 +292,7 @@ def notify_off_track(update):
             subject=f"{action.ref} is off track",
             template="off_track",
             context={"action": action, "update": update, "action_url": absolute(action.get_absolute_url())},
-            why="You get this because you are in the Operations Group.",
+            why=f"You get this because you are in the {Partnership.current().delivery_group_name or 'Operations Group'}.",
         )
         for person in _wants_changes(team)
     ]

@@ -31,15 +31,12 @@ def notify_escalated(escalation_id):
 
 
 @task()
-def notify_due_date_revised(action_id, was, version):
+def notify_due_date_revised(action_id, was, version, was_precision="day"):
     action = Action.objects.select_related("priority__lead", "lead").get(pk=action_id)
-    return len(
-        [
-            m
-            for m in services.notify_due_date_revised(action, was=date.fromisoformat(was), version=version)
-            if m
-        ]
+    sent = services.notify_due_date_revised(
+        action, was=date.fromisoformat(was), version=version, was_precision=was_precision
     )
+    return len([m for m in sent if m])
 
 
 @task()

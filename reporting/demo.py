@@ -40,7 +40,8 @@ def load_demo_highlight_reports(path=DEMO_REPORTS_FILE, today=None):
     if len(meetings) < 2:
         return 0
     targets = {"previous": meetings[0], "latest": meetings[1]}
-    priorities = Priority.objects.in_bulk([entry["priority"] for entry in entries], field_name="number")
+    wanted = [entry["priority"] for entry in entries]
+    priorities = {p.number: p for p in Priority.objects.filter(number__in=wanted)}  # unique in the plan
     created = 0
     with transaction.atomic():
         for entry in entries:

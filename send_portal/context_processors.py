@@ -32,6 +32,20 @@ def _nav_items(request):
     return items
 
 
+def error_page_context(request):
+    """What the error pages (404) show, with no query: the partnership from the cache (or the first-start
+    default) and no plan or navigation. Set before the page renders, so `portal` returns it."""
+    partnership = Partnership.cached()
+    request._portal_context = {
+        "PARTNERSHIP": partnership,
+        "PARTNERSHIP_NAME": partnership.name,
+        "SERVICE_NAME": settings.SERVICE_NAME,
+        "plan": None,
+        "is_demonstration": False,
+        "nav_items": [],
+    }
+
+
 def portal(request):
     """Worked out once per request: a django-tables2 table renders its template with the request again,
     which runs every context processor a second time."""

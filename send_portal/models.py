@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from simple_history.models import DeletedObject
@@ -295,6 +296,12 @@ class Partnership(models.Model):
         return partnership
 
     @classmethod
+    def cached(cls):
+        """The partnership as the cache holds it, else an unsaved one named from PARTNERSHIP_NAME: never a
+        query (the error pages, which must render when the database is the trouble)."""
+        return cache.get(PARTNERSHIP_CACHE_KEY) or cls(name=settings.PARTNERSHIP_NAME)
+
+    @classmethod
     def current(cls):
         """The portal's partnership (kept in the cache until one is saved: no query on most requests), or
         an unsaved one named from PARTNERSHIP_NAME before any is set."""
@@ -306,3 +313,51 @@ class Partnership(models.Model):
     @property
     def kinds(self):
         return [line.strip() for line in self.priority_kinds.splitlines() if line.strip()]
+
+
+class ImportRunStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Under way"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class PlanImportRun(models.Model):
+    """A large plan import (its preview, or its confirm) run as a background task, with its progress for
+    the page that follows it. Holds the file's rows (the same signed payload the pages pass on) only
+    until the task has run; the preview writes nothing, the confirm writes in one transaction."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan_import_runs"
+    )
+    filename = models.CharField(max_length=255)
+    confirm = models.BooleanField(default=False, help_text="Write the import (else: preview it).")
+    replace = models.BooleanField(default=False)
+    payload = models.TextField(blank=True, help_text="The file's rows, signed; emptied once the task ran.")
+    form_data = models.JSONField(default=dict, blank=True, help_text="The column choices, as posted.")
+    status = models.CharField(max_length=10, choices=ImportRunStatus, default=ImportRunStatus.QUEUED)
+    progress = models.CharField(max_length=200, blank=True)
+    result = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    error = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+    def __str__(self):
+        return f"{'Import' if self.confirm else 'Preview'} of {self.filename}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("plan_import:run_detail", args=[self.pk])
+
+    @property
+    def is_under_way(self):
+        return self.status in (ImportRunStatus.QUEUED, ImportRunStatus.RUNNING)
+
+    def report(self, progress):
+        """Say how far the task has got (saved at once, outside the import's transaction)."""
+        self.status, self.progress = ImportRunStatus.RUNNING, progress
+        self.save(update_fields=["status", "progress"])

@@ -306,6 +306,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "governance.models.MeetingStatus",
         "MeetingActionStatusEnum": "governance.models.MeetingActionStatus",
         "IndicatorStatusEnum": "indicators.status.IndicatorStatus",
+        "DatePrecisionEnum": "actions.models.DatePrecision",
     },
 }
 

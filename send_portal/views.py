@@ -24,6 +24,7 @@ from indicators.models import Indicator, Measurement, Rebase
 from indicators.reading import thin_data_sentence
 from reporting.models import HighlightReport
 from reporting.summary import decisions_sought, priority_summaries
+from send_portal.context_processors import error_page_context
 from send_portal.forms import SignInForm
 from send_portal.freshness import data_key
 from send_portal.health import check_database, readiness
@@ -147,6 +148,9 @@ def _dashboard_context(user, today):
         "indicators_by_priority": [
             (p, overview(by_priority[p.pk], shown=0, looked_at=0)) for p in priorities
         ],
+        "plan_wide_indicators": overview(by_priority[None], shown=0, looked_at=0)
+        if by_priority.get(None)
+        else None,
         "indicator_totals": indicator_totals,
         "updates": updates,
         "next_board_meeting": Meeting.objects.visible_to(user).next_board_meeting(today),
@@ -230,6 +234,7 @@ def page_not_found(request, exception):
     """404: JSON under /api/ (as the API's own 404s), the portal's page elsewhere."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Not found."}, status=404)
+    error_page_context(request)  # the page asks the database nothing (the partnership comes from the cache)
     return defaults.page_not_found(request, exception)
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from api.models import AccessToken
 from governance.models import BoardPack, BoardPackRequest, CalendarFeed, Escalation, PackRequestStatus
 from notifications.services import unsubscribe_token
+from send_portal.models import PlanImportRun
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
@@ -110,8 +111,11 @@ MATRIX = {
     "plan_import:upload": ("get", (302, 403, 403, 403, 200, 200)),
     "plan_import:preview": ("get", (302, 403, 403, 403, 302, 302)),
     "plan_import:confirm": ("get", (302, 403, 403, 403, 302, 302)),
+    "plan_import:run_detail": ("get", (302, 403, 403, 403, 404, 404)),  # only the person who started it
     "plan_import:export": ("get", (302, 200, 200, 200, 200, 200)),
     "plan_import:template": ("get", (302, 200, 200, 200, 200, 200)),
+    "plan_import:version_list": ("get", (302, 200, 200, 200, 200, 200)),
+    "plan_import:version_detail": ("get", (302, 200, 200, 200, 200, 200)),  # a replaced version: read only
     # The upload's template: whoever may upload, with the rows of the indicators they may record.
     "indicators:measurement_upload_template": ("get", (302, 403, 200, 200, 200, 200)),
     # Highlight reports: everyone reads; the priority's lead, the Operations Group and admins write.
@@ -162,6 +166,10 @@ def world(priority, lead, other_lead):
     # A report of `priority` to an earlier Board meeting (the add URL writes one to world["meeting"]).
     earlier = MeetingFactory(group=world["meeting"].group, date=world["meeting"].date - timedelta(days=28))
     world["report"] = HighlightReportFactory(priority=priority, meeting=earlier)
+    world["import_run"] = PlanImportRun.objects.create(requested_by=UserFactory(), filename="big.xlsx")
+    world["replaced_plan"] = PlanFactory(
+        title="Plan 2024", superseded_by=PlanFactory(), superseded_at=timezone.now()
+    )
     return world
 
 
@@ -204,6 +212,8 @@ def url_for(name, world):
         "reporting:highlightreport_add": [world["meeting"].pk, world["priority"].number],
         "reporting:highlightreport_detail": [world["report"].pk],
         "reporting:highlightreport_edit": [world["report"].pk],
+        "plan_import:version_detail": [world["replaced_plan"].pk],
+        "plan_import:run_detail": [world["import_run"].pk],
     }.get(name, [])
     return reverse(name, args=args)
 

@@ -44,7 +44,9 @@ def _action_row(action, latest):
         "partners": "; ".join(sorted(partner.name for partner in action.partners.all())),
         "start_date": action.start_date,
         "due_date": date_cell(action.due_date, action.due_precision),
-        "revised_due_date": action.revised_due_date,
+        "revised_due_date": date_cell(action.revised_due_date, action.revised_due_precision)
+        if action.revised_due_date
+        else None,
         "revision_reason": action.revision_reason,
         "action_impact": action.expected_impact,
         "status": action.get_status_display(),
@@ -56,17 +58,19 @@ def _action_row(action, latest):
 
 def _indicator_row(indicator):
     return {
-        "priority_number": indicator.priority.number,
+        "priority_number": indicator.priority.number if indicator.priority_id else None,
         "indicator_code": indicator.code,
         "indicator_name": indicator.name,
         "definition": indicator.definition,
         "unit": indicator.get_unit_display(),
         "direction": indicator.get_direction_display(),
-        "baseline": indicator.baseline_value,
+        "baseline": indicator.baseline_value if indicator.baseline_value is not None else "To be set",
         "baseline_date": indicator.baseline_date,
-        "target": indicator.target_value,
+        "target": indicator.target_value
+        if indicator.target_value is not None
+        else (indicator.target_words or "To be set"),
         "target_date": indicator.target_date,
-        "milestones": "",
+        "milestones": indicator.milestones,
         "frequency": indicator.get_frequency_display(),
         "source": indicator.source,
         "indicator_notes": indicator.note,

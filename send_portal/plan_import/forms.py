@@ -9,6 +9,7 @@ from send_portal.plan_import.fields import FIELDS
 from send_portal.plan_import.files import MAX_FILE_BYTES, FileRefused, read_plan_file
 
 NOTES = ""  # the choice that keeps a column as notes
+UPDATE, REPLACE = "update", "replace"
 RECORD_NAMES = {"priority": "Priority", "action": "Action", "indicator": "Indicator"}
 FIELD_CHOICES = [(NOTES, "Keep as notes on the record")] + [
     (record_label, [(f.key, f.header) for f in FIELDS if f.record == record])
@@ -29,11 +30,28 @@ class PlanFileForm(forms.Form):
         },
     )
 
+    mode = forms.ChoiceField(
+        label="What the file does",
+        choices=[
+            (UPDATE, "Update the plan: match records by reference and show what changes"),
+            (
+                REPLACE,
+                "Replace the plan: a new plan version; the current one is kept, read-only, to look back on",
+            ),
+        ],
+        initial=UPDATE,
+        required=False,  # not chosen: update, the safe choice
+        widget=forms.RadioSelect,
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.layout = Layout(Field("file"))
+        self.helper.layout = Layout(Field("file"), Field.radios("mode", legend_size=Size.SMALL))
         self.helper.add_input(Submit("upload", "Continue"))
+
+    def clean_mode(self):
+        return self.cleaned_data.get("mode") or UPDATE
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

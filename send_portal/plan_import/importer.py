@@ -9,12 +9,12 @@ not in the file are listed and left alone.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
@@ -24,6 +24,7 @@ from actions.models import (
     Action,
     DatePrecision,
     LeadOrganisation,
+    Plan,
     Priority,
     PriorityKind,
     ProgressUpdate,
@@ -117,6 +118,7 @@ class Preview:
     changes: list = field(default_factory=list)
     not_in_file: list = field(default_factory=list)  # "P3.4 ..." left alone
     written: bool = False
+    replaces: str = ""  # replace mode: what is kept read-only, e.g. "Priority Action Plan: 6 priorities, ..."
 
     @property
     def ok(self):
@@ -129,13 +131,29 @@ class Preview:
             table[change.record][change.outcome] += 1
         return table
 
+    def as_data(self):
+        """The preview as JSON-ready data (a background task keeps it for the page that shows it)."""
+        return asdict(self)
+
+    @classmethod
+    def from_data(cls, data):
+        """A Preview from as_data(): field values come back as the words they were shown in."""
+        return cls(
+            problems=[Note(**note) for note in data["problems"]],
+            warnings=[Note(**note) for note in data["warnings"]],
+            changes=[RecordChange(**change) for change in data["changes"]],
+            not_in_file=data["not_in_file"],
+            written=data["written"],
+            replaces=data.get("replaces", ""),
+        )
+
     @property
     def changes_anything(self):
         return any(change.outcome in (ADD, CHANGE) for change in self.changes)
 
     def lines(self):
         """The preview as plain text (the command prints it)."""
-        lines = []
+        lines = [f"Replace: a new plan version; {self.replaces}"] if self.replaces else []
         for record, counts in self.counts().items():
             lines.append(
                 f"{record}: {counts[ADD]} to add, {counts[CHANGE]} to change, "
@@ -215,22 +233,31 @@ def _notes_text(cell, extra_lines):
 class PlanImport:
     """One import of one file: build it from the file's sheets and a mapping, then preview() or confirm()."""
 
-    def __init__(self, sheets, mapping=None, *, filename="the file", today=None):
+    def __init__(
+        self, sheets, mapping=None, *, filename="the file", today=None, replace=False, progress=None
+    ):
         self.sheets = sheets
         self.mapping = mapping or {}
         self.filename = filename
         self.today = today or timezone.localdate()
+        # Replace: the file becomes a new plan version, every record an addition; the current plan's
+        # records are kept read-only in their version (Plan.supersede), on confirm, in the same transaction.
+        self.replace = replace
+        self.progress = progress or (lambda words: None)  # told each step, e.g. by a background task
 
     # --- Public ---------------------------------------------------------------------------------------
     def preview(self):
         """What the import would do. Reads the database; writes nothing."""
         self._reset()
+        self.progress("Reading the portal's plan")
         self._load_portal()
         rows = self._read_rows()
+        self.progress("Reading the file's rows")
         self._collect_priorities(rows)
         self._resolve_priorities()
         self._collect_actions(rows["action"])
         self._collect_indicators(rows["indicator"])
+        self.progress("Checking every record")
         self._validate()
         self._describe()
         self._describe_partnership()
@@ -242,6 +269,7 @@ class PlanImport:
         preview = self.preview()
         if not preview.ok:
             raise ImportRefused(f"{len(preview.problems)} problem(s) in the file: nothing was imported.")
+        self.progress("Writing the plan (in one transaction)")
         with transaction.atomic():
             self._write(user)
         preview.written = True
@@ -266,17 +294,27 @@ class PlanImport:
 
     def _load_portal(self):
         """Everything the comparison needs, in a handful of queries whatever the size of the plan."""
-        self.priorities = {p.number: p for p in Priority.objects.select_related("lead")}
+        current = not self.replace  # replace: nothing in the portal is matched, everything is new
+        self.priorities = {p.number: p for p in Priority.objects.select_related("lead")} if current else {}
         self.priorities_by_title = {p.short_title.casefold(): p for p in self.priorities.values()}
-        self.actions = {
-            a.ref: a for a in Action.objects.select_related("priority", "lead").prefetch_related("partners")
-        }
+        self.actions = (
+            {a.ref: a for a in Action.objects.select_related("priority", "lead").prefetch_related("partners")}
+            if current
+            else {}
+        )
         self.actions_by_title = {(a.priority_id, a.title.casefold()): a for a in self.actions.values()}
         latest = {}
         for update in ProgressUpdate.objects.order_by("action_id", "-date", "-created", "-pk"):
             latest.setdefault(update.action_id, update)
         self.latest_updates = latest
-        self.indicators = {i.code: i for i in Indicator.objects.select_related("priority")}
+        self.indicators = {i.code: i for i in Indicator.objects.select_related("priority")} if current else {}
+        if self.replace:
+            plan = Plan.current()
+            self.result.replaces = (
+                f"{plan.title if plan else 'The current plan'}: {Priority.objects.count()} priorities, "
+                f"{Action.objects.count()} actions and {Indicator.objects.count()} indicators, kept read-only "
+                "as an earlier version"
+            )
         self.indicators_by_name = {i.name.casefold(): i for i in self.indicators.values()}
         self.organisations = {}
         for organisation in Organisation.objects.all():
@@ -678,6 +716,9 @@ class PlanImport:
         if row.has("revised_due_date"):
             revised = self._read(row, "revised_due_date", read.plan_date) or (None, None)
             values["revised_due_date"] = revised[0] if revised[0] != TBC_DATE else None
+            values["revised_due_precision"] = (
+                revised[1] if values["revised_due_date"] and revised[1] else DatePrecision.DAY
+            )
         if values.get("revised_due_date") and not values.get(
             "revision_reason", getattr(existing, "revision_reason", "")
         ):
@@ -704,9 +745,10 @@ class PlanImport:
             if existing.revised_due_date is not None and not row.has("revised_due_date"):
                 pass  # the file gives the original date; the portal's revision stands
             return
-        if due == existing.current_due_date:
+        if due == existing.current_due_date and precision == existing.current_due_precision:
             return
         values["revised_due_date"] = due
+        values["revised_due_precision"] = precision
         values["revision_reason"] = (
             f"Due date changed to {date_in_words(due, precision)} by the import of {self.filename}."
         )
@@ -769,22 +811,23 @@ class PlanImport:
             if priority_spec is None and existing is None and row.priority_unreadable:
                 spec.rejected = True
             elif priority_spec is None and existing is None:
-                self.problem(
+                self.warn(
                     row,
-                    "priority_number" if "priority_number" in row.headers else "priority_title",
-                    "The portal keeps each indicator under a priority: say which priority it reports "
-                    "on (an indicator for the whole plan can go under the first)",
+                    next(
+                        (key for key in ("priority_number", "priority_title") if key in row.headers),
+                        "indicator_name",
+                    ),
+                    "No priority: an indicator of the whole plan",
                 )
-                spec.rejected = True
             if not name and existing is None:
                 self.problem(row, "indicator_name", "Give the indicator's name")
                 spec.rejected = True
-            if not code and priority_spec is not None:
-                number = priority_spec.extra["number"]
+            if not code and not spec.rejected:
+                prefix = f"P{priority_spec.extra['number']}" if priority_spec is not None else "PLAN"
                 counter = 1
-                while f"P{number}-I{counter}" in self.indicators or f"P{number}-I{counter}" in codes:
+                while f"{prefix}-I{counter}" in self.indicators or f"{prefix}-I{counter}" in codes:
                     counter += 1
-                code = f"P{number}-I{counter}"
+                code = f"{prefix}-I{counter}"
                 self.warn(row, "indicator_code", f"No code: generated {code}")
             if code in codes:
                 self.problem(row, "indicator_code", f"{code} is already used on row {codes[code]}")
@@ -793,8 +836,7 @@ class PlanImport:
             spec.key, spec.existing = code, existing
             spec.extra["priority"] = priority_spec
             self._indicator_values(spec, row, name)
-            if not spec.extra.get("as_note"):
-                self.indicator_specs.append(spec)
+            self.indicator_specs.append(spec)
 
     def _indicator_values(self, spec, row, name):
         values, existing = spec.values, spec.existing
@@ -810,29 +852,38 @@ class PlanImport:
             self.warn(row, "unit", f"No unit: '{unit.label}'")
         if unit is not None:
             values["unit"] = unit
-        if (
-            row.has("baseline")
-            and read.is_not_set(row.get("baseline"))
-            or (row.has("target") and read.is_not_set(row.get("target")))
-        ):
-            self._indicator_as_note(spec, row)
-            return
-        baseline = self._read(row, "baseline", read.number) if row.has("baseline") else None
-        if baseline is not None:
-            values["baseline_value"] = baseline
-        elif existing is None and not spec.rejected:
-            self.problem(row, "baseline", "Give the baseline value, or write 'to be set'")
+        baseline_to_be_set = row.has("baseline") and read.is_not_set(row.get("baseline"))
+        target_to_be_set = row.has("target") and read.is_not_set(row.get("target"))
+        if baseline_to_be_set:
+            values["baseline_value"] = None
+            self.warn(
+                row,
+                "baseline",
+                f"'{read.text(row.get('baseline'))}': the indicator reads 'Baseline to be set' and no "
+                "trajectory is judged until the baseline is entered",
+            )
+        else:
+            baseline = self._read(row, "baseline", read.number) if row.has("baseline") else None
+            if baseline is not None:
+                values["baseline_value"] = baseline
+            elif existing is None and not spec.rejected:
+                self.problem(row, "baseline", "Give the baseline value, or write 'to be set'")
         for key, model_field in (("baseline_date", "baseline_date"), ("target_date", "target_date")):
-            if row.has(key) and read.text(row.get(key)):
+            if row.has(key) and read.text(row.get(key)) and not read.is_not_set(row.get(key)):
                 day = self._read(row, key, read.plan_date, start=(key == "baseline_date"))
                 if day is not None:
-                    values[model_field] = day[0]
-            elif existing is None and not spec.rejected:
+                    values[model_field] = day[0] if day[0] != TBC_DATE else None
+            elif row.has(key):
+                values[model_field] = None
+                if existing is None and not spec.rejected and not (baseline_to_be_set or target_to_be_set):
+                    self.problem(row, key, f"Give the {BY_KEY[key].header.lower()}, or write 'to be set'")
+            elif existing is None and not spec.rejected and not (baseline_to_be_set or target_to_be_set):
                 self.problem(row, key, f"Give the {BY_KEY[key].header.lower()}")
         direction = self._read(row, "direction", read.direction) if row.has("direction") else None
         relative = read.relative_target(row.get("target")) if row.has("target") else None
         if relative is not None:
             fraction, implied = relative
+            values["target_words"] = read.text(row.get("target"))
             base = values.get("baseline_value", getattr(existing, "baseline_value", None))
             if base is not None:
                 factor = 1 - fraction if implied == Direction.LOWER_IS_BETTER else 1 + fraction
@@ -843,17 +894,41 @@ class PlanImport:
                     f"'{read.text(row.get('target'))}' worked out from the baseline: "
                     f"{values['target_value'].normalize():f}",
                 )
+            else:
+                values["target_value"] = None
+                self.warn(
+                    row,
+                    "target",
+                    f"'{read.text(row.get('target'))}' is kept in the plan's words: the target value is worked "
+                    "out once the baseline is set",
+                )
             direction = direction or implied
+        elif target_to_be_set:
+            values["target_value"] = None
+            self.warn(row, "target", "Target to be set: no trajectory is judged until it is entered")
         elif row.has("target"):
             target = self._read(row, "target", read.number)
             if target is not None:
                 values["target_value"] = target
             elif existing is None and not spec.rejected and read.text(row.get("target")) == "":
                 self.problem(row, "target", "Give the target, e.g. 60 or '50% fewer', or write 'to be set'")
-        if direction is None and existing is None and "target_value" in values and "baseline_value" in values:
+        if (
+            direction is None
+            and existing is None
+            and values.get("target_value") is not None
+            and values.get("baseline_value") is not None
+        ):
             lower = values["target_value"] < values["baseline_value"]
             direction = Direction.LOWER_IS_BETTER if lower else Direction.HIGHER_IS_BETTER
             self.warn(row, "direction", f"No direction: '{direction.label}', from the baseline and target")
+        if direction is None and existing is None and "direction" not in values:
+            if values.get("baseline_value") is None or values.get("target_value") is None:
+                direction = Direction.HIGHER_IS_BETTER
+                self.warn(
+                    row,
+                    "direction",
+                    f"No direction: '{direction.label}'; correct it when the baseline and target are set",
+                )
         if direction is not None:
             values["direction"] = direction
         frequency = self._read(row, "frequency", read.frequency) if row.has("frequency") else None
@@ -863,36 +938,16 @@ class PlanImport:
         if frequency is not None:
             values["frequency"] = frequency
         extra = list(row.notes)
-        if row.has("milestones") and read.text(row.get("milestones")):
-            extra.insert(0, f"{row.header('milestones')}: {read.text(row.get('milestones'))}")
+        if row.has("milestones"):
+            values["milestones"] = "\n".join(
+                part.strip() for part in re.split(r"\s*(?:;|\n)\s*", read.text(row.get("milestones"))) if part
+            )
         if row.has("indicator_notes") or extra:
             values["note"] = _notes_text(row.get("indicator_notes"), extra)
         if existing is None:
             values["provenance"] = Provenance.REAL
         if existing is not None:
             values.setdefault("priority", existing.priority)
-
-    def _indicator_as_note(self, spec, row):
-        """An indicator whose baseline or target is still to be set is kept, whole, as a note on its
-        priority: the portal judges indicators against both, so it is added once they are set."""
-        spec.extra["as_note"] = True
-        priority_spec = spec.extra["priority"]
-        if priority_spec is None or spec.rejected:
-            return
-        words = "; ".join(
-            f"{row.header(key)}: {read.text(value)}" for key, value in row.cells.items() if read.text(value)
-        )
-        line = f"Indicator (baseline or target to be set): {words}"
-        notes = priority_spec.values.get("notes", getattr(priority_spec.existing, "notes", "")) or ""
-        if line not in notes.splitlines():
-            priority_spec.values["notes"] = "\n".join(filter(None, [notes, line]))
-        key = "baseline" if row.has("baseline") and read.is_not_set(row.get("baseline")) else "target"
-        self.warn(
-            row,
-            key,
-            f"'{read.text(row.get(key))}': the indicator is kept as a note on "
-            f"{priority_spec.key} and can be added when its baseline and target are set",
-        )
 
     # --- Checking and describing ----------------------------------------------------------------------
     FIELD_KEYS = {
@@ -911,6 +966,7 @@ class PlanImport:
         "start_date": "start_date",
         "due_date": "due_date",
         "revised_due_date": "revised_due_date",
+        "revised_due_precision": "revised_due_date",
         "revision_reason": "revision_reason",
         "code": "indicator_code",
         "name": "indicator_name",
@@ -920,6 +976,8 @@ class PlanImport:
         "baseline_value": "baseline",
         "baseline_date": "baseline_date",
         "target_value": "target",
+        "target_words": "target",
+        "milestones": "milestones",
         "target_date": "target_date",
         "frequency": "frequency",
         "source": "source",
@@ -976,6 +1034,7 @@ class PlanImport:
         distinct combination of the constrained fields' values once: every constraint check is a query, and
         a plan repeats its dates."""
         errors = {}
+        exclude = [*exclude, "archived_in"]  # the import matches records itself: no uniqueness queries
         try:
             obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
@@ -985,7 +1044,7 @@ class PlanImport:
             {
                 name
                 for c in model._meta.constraints
-                if hasattr(c, "condition")
+                if getattr(c, "condition", None) is not None and not isinstance(c, models.UniqueConstraint)
                 for name in c.condition.referenced_base_fields
             }
         )
@@ -1082,6 +1141,11 @@ class PlanImport:
         obj.save()
 
     def _write(self, user):
+        if self.replace:
+            plan = Plan.current() or Plan.objects.create(
+                title=Partnership.current().plan_called or "The plan"
+            )
+            plan.supersede(by=user)
         self._write_partnership(user)
         for spec in self.priority_specs:
             if spec.change.outcome in (ADD, CHANGE):

@@ -2,6 +2,7 @@
 and no page, nor the board pack, says "Lancashire" for another partnership's plan."""
 
 import re
+from datetime import timedelta
 from urllib.parse import urldefrag, urlsplit
 
 from django.urls import Resolver404, resolve
@@ -11,7 +12,7 @@ from governance.services import render_board_pack_html
 from send_portal.models import Partnership
 from send_portal.plan_import.files import read_plan_file
 from send_portal.plan_import.importer import PlanImport
-from tests.factories import GroupFactory, MeetingFactory
+from tests.factories import GroupFactory, MeetingFactory, UserFactory
 from tests.send_portal.test_plan_import import workbook
 
 DEVON = {
@@ -117,3 +118,69 @@ def test_no_page_a_crawl_reaches_nor_the_board_pack_says_lancashire_for_another_
         assert "lancashire" not in content.lower(), path
     pack = render_board_pack_html(meeting)
     assert "Devon SEND Partnership" in pack and "lancashire" not in pack.lower()
+
+
+def test_the_board_pack_pdf_and_every_mail_of_another_partnership_never_say_lancashire(
+    admin_user, operations, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    """The first-start default stays 'Lancashire SEND Partnership'; once Devon's plan is imported, the pack's
+    PDF text and the mails (escalation, due date revised, off track, digest) speak Devon's words."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from actions.models import Action, Status
+    from governance.models import Escalation
+    from governance.services import render_pdf
+    from notifications.services import send_digest
+
+    settings.PARTNERSHIP_NAME = "Lancashire SEND Partnership"
+    import_devon(admin_user)
+    meeting = MeetingFactory(group=GroupFactory(board=True), date=timezone.localdate())
+    action = Action.objects.get(title="Train SENCOs in early identification")
+    action.lead = UserFactory(username="devon.lead", email="lead@devon.example")
+    action.save()
+
+    pdf = render_pdf(render_board_pack_html(meeting), "https://portal.devon.example/")
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    assert "Devon SEND Partnership" in text and "lancashire" not in text.lower()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Escalation.escalate(action=action, reason="Needs a decision.", raised_by=operations)
+        action.refresh_from_db()
+        action.save_details(
+            {"revised_due_date": timezone.localdate() + timedelta(days=400), "revision_reason": "Later."},
+            expected_version=action.version,
+        )
+        action.refresh_from_db()
+        action.record_update(
+            author=action.lead, status=Status.OFF_TRACK, narrative="Stuck.", mitigation="Help."
+        )
+    waiting = Action.objects.get(title="Publish neurodevelopmental waiting times")
+    waiting.lead, waiting.due_date = action.lead, timezone.localdate() - timedelta(days=3)
+    waiting.start_date = None
+    waiting.save()
+    send_digest(action.lead, "week:test")
+    assert len(mailoutbox) >= 4
+    for message in mailoutbox:
+        whole = message.subject + message.body + message.alternatives[0].content
+        assert "Devon SEND Partnership" in whole, message.subject
+        assert "lancashire" not in whole.lower(), message.subject
+    escalated = next(m for m in mailoutbox if "escalated" in m.subject)
+    assert escalated.subject.endswith("escalated to the SEND Improvement Board")
+    assert "area of significant weakness" in escalated.body
+
+
+def test_the_not_found_page_asks_the_database_nothing(admin_user, rf, django_assert_num_queries):
+    from django.http import Http404
+
+    from send_portal.views import page_not_found
+
+    import_devon(admin_user)
+    request = rf.get("/no-such-page/")
+    request.user = admin_user
+    request.session = {}
+    with django_assert_num_queries(0):
+        response = page_not_found(request, Http404())
+    page = response.content.decode()
+    assert response.status_code == 404 and "Devon SEND Partnership" in page

@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from actions.models import TBC_DATE, Action, DatePrecision, Priority, Status
 from indicators.models import Direction, Indicator, Unit
+from indicators.status import IndicatorStatus
 from send_portal.models import Organisation
 from send_portal.plan_import import files
 from send_portal.plan_import.export import blank_template, export_plan
@@ -99,7 +100,16 @@ MESSY = {
         ],
     ],
     "Measures": [
-        ["Priority", "Indicator", "Unit", "Baseline", "Baseline date", "Target", "Target date"],
+        [
+            "Priority",
+            "Indicator",
+            "Unit",
+            "Baseline",
+            "Baseline date",
+            "Target",
+            "Target date",
+            "Interim milestones",
+        ],
         [
             "Timeliness of EHC plans",
             "Average weeks to issue a plan",
@@ -108,6 +118,7 @@ MESSY = {
             "2025-03",
             "50% fewer",
             "March 2026",
+            "Sept 2025: 24 weeks; Dec 2025: 20 weeks",
         ],
         [
             "Neurodivergent pathway",
@@ -117,6 +128,17 @@ MESSY = {
             None,
             90,
             "2026",
+            None,
+        ],
+        [
+            None,
+            "Families who say things are getting better",
+            "per cent",
+            "to be set",
+            None,
+            "50% more",
+            "2027",
+            None,
         ],
     ],
 }
@@ -180,7 +202,7 @@ def test_a_messy_workbook_puts_every_value_where_it_belongs(importer):
         "To be confirmed",
         Status.NOT_STARTED,
     )
-    weeks = Indicator.objects.get()
+    weeks = Indicator.objects.get(name="Average weeks to issue a plan")
     assert (weeks.code, weeks.unit, weeks.baseline_value, weeks.target_value, weeks.direction) == (
         "P1-I1",
         Unit.WEEKS,
@@ -189,7 +211,23 @@ def test_a_messy_workbook_puts_every_value_where_it_belongs(importer):
         Direction.LOWER_IS_BETTER,
     )
     assert (weeks.baseline_date, weeks.target_date) == (date(2025, 3, 1), date(2026, 3, 31))
-    assert "Families contacted while waiting" in nd.notes and "to be set" in nd.notes
+    assert weeks.milestone_lines == ["Sept 2025: 24 weeks", "Dec 2025: 20 weeks"]
+    assert weeks.has_trajectory
+    # A baseline "to be set" is kept as not set: the indicator is added and judged by nothing yet.
+    contacted = Indicator.objects.get(name="Families contacted while waiting")
+    assert (contacted.priority, contacted.baseline_value, contacted.target_value) == (nd, None, Decimal(90))
+    assert contacted.status == IndicatorStatus.BASELINE_TO_BE_SET and not contacted.has_trajectory
+    # No priority: an indicator of the whole plan; a relative target waits, in its words, for its baseline.
+    better = Indicator.objects.get(name="Families who say things are getting better")
+    assert (better.priority, better.code, better.baseline_value, better.target_value) == (
+        None,
+        "PLAN-I1",
+        None,
+        None,
+    )
+    assert (better.target_words, better.direction) == ("50% more", Direction.HIGHER_IS_BETTER)
+    assert better.formatted_target == "50% more"
+    assert ("Measures", 4, "Target") in warnings and ("Measures", 4, "Priority") in warnings
     assert recruit.history.first().history_user == importer
 
 
@@ -320,6 +358,26 @@ def test_a_moved_due_date_without_a_revised_date_column_is_a_revision_with_its_r
     action = Action.objects.get()
     assert (action.due_date, action.revised_due_date) == (date(2025, 9, 30), date(2025, 12, 31))
     assert "by the import of plan.xlsx" in action.revision_reason
+    assert (action.due_text, action.current_due_text) == ("30 September 2025", "December 2025")
+    assert action.revised_due_precision == DatePrecision.MONTH
+
+
+def test_indicators_to_be_set_and_of_the_whole_plan_make_the_round_trip_unchanged(db):
+    from tests.factories import IndicatorFactory
+
+    IndicatorFactory(code="PLAN-I1", priority=None, baseline_value=None, baseline_date=None)
+    IndicatorFactory(
+        code="P1-I1",
+        priority=PriorityFactory(number=1),
+        target_value=None,
+        target_words="50% fewer",
+        baseline_value=None,
+        milestones="March 2026: 40%",
+    )
+    _, preview = preview_of(export_plan())
+
+    assert preview.problems == []
+    assert not preview.changes_anything, [c for c in preview.changes if c.outcome != UNCHANGED]
 
 
 @pytest.mark.parametrize(

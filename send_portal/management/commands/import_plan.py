@@ -30,8 +30,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--as", dest="username", help="The person the history records as making the change."
         )
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Make the file a new plan version; the current plan is kept read-only (default: update it, "
+            "matching records by reference).",
+        )
 
-    def handle(self, *args, path, mapping, confirm, username, **options):
+    def handle(self, *args, path, mapping, confirm, username, replace=False, **options):
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"There is no file {path}.")
@@ -50,7 +56,7 @@ class Command(BaseCommand):
             sheets = read_plan_file(file.read_bytes(), file.name)
         except FileRefused as error:
             raise CommandError(f"Nothing was imported. {error}") from error
-        plan_import = PlanImport(sheets, overrides, filename=file.name)
+        plan_import = PlanImport(sheets, overrides, filename=file.name, replace=replace)
         preview = plan_import.preview()
         for line in preview.lines():
             self.stdout.write(line)
