@@ -164,7 +164,7 @@ def _report_entry(report):
 
 def plan_as_of(day, meeting_id=None):
     """The plan as it stood on `day` from approved data (see the module docstring), as JSON-ready data.
-    Six queries whatever the plan's size."""
+    Seven queries whatever the plan's size."""
     priorities = list(Priority.objects.in_number_order())
     latest = _latest_approved_updates(day)
     actions = {}
