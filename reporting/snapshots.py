@@ -13,6 +13,7 @@ reads nothing but the snapshot. Imports no governance module: the board pack can
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -88,6 +89,7 @@ def _action_entry(action, latest, day):
         "status_label": reading.status.label,
         "colour": TAG_COLOURS[reading.status],
         "reading": reading.text,
+        "details": reading.details,
         "overdue": reading.overdue,
         "stale": reading.stale,
         "start_date": _iso(action.start_date),
@@ -214,6 +216,71 @@ def close_period(period, *, by, now=None):
         period._history_user = by
         period.save(update_fields=["status", "closed_by", "closed_at", "updated"])
     return snapshot
+
+
+# --- What the board pack reads of a closed period ----------------------------------------------------------
+@dataclass(frozen=True)
+class ReportedReading:
+    status: Status
+    details: str
+
+
+@dataclass(frozen=True)
+class ReportedAction:
+    """An action as a closed period's snapshot reported it, shaped as the board pack's tables read one."""
+
+    ref: str
+    title: str
+    lead_name: str
+    url: str
+    reading: ReportedReading
+    latest_date: object
+    latest_narrative: str
+    latest_mitigation: str
+
+    def get_absolute_url(self):
+        return self.url
+
+
+def reported_needing_attention(data):
+    """The snapshot's actions at risk, off track or overdue, the most serious first (off track, then
+    overdue by due date, then at risk), as the board pack lists them: the same order as
+    ActionQuerySet.needing_attention, applied to what was reported."""
+    rows = []
+    for priority in data["priorities"]:
+        for entry in priority["actions"]:
+            status = Status(entry["status"])
+            if status not in (Status.AT_RISK, Status.OFF_TRACK) and not entry["overdue"]:
+                continue
+            severity = 0 if status == Status.OFF_TRACK else (1 if entry["overdue"] else 2)
+            update = entry["latest_update"] or {}
+            rows.append(
+                (
+                    (severity, entry["due_date"], entry["ref"]),
+                    ReportedAction(
+                        ref=entry["ref"],
+                        title=entry["title"],
+                        lead_name=entry["lead"],
+                        url=entry["url"],
+                        reading=ReportedReading(status, entry.get("details", "")),
+                        latest_date=date.fromisoformat(update["date"]) if update else None,
+                        latest_narrative=update.get("narrative", ""),
+                        latest_mitigation=update.get("mitigation", ""),
+                    ),
+                )
+            )
+    return [action for _, action in sorted(rows, key=lambda row: row[0])]
+
+
+def reported_period(meeting):
+    """The closed period that reports to `meeting`, with its snapshot, or None (one query)."""
+    return (
+        Period.objects.closed()
+        .filter(meeting=meeting)
+        .select_related("snapshot", "closed_by")
+        .order_by("-end", "-pk")
+        .first()
+    )
 
 
 # --- Comparing two snapshots ------------------------------------------------------------------------------

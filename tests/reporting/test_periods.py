@@ -2,7 +2,7 @@
 
 import io
 import json
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,7 +12,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from actions.models import Status
-from indicators.models import Measurement
 from reporting.models import Assessment, Period, PeriodSnapshot, PeriodStatus, SnapshotFrozen
 from reporting.snapshots import close_period, compare, plan_as_of
 from send_portal.models import Review
@@ -270,3 +269,20 @@ def test_the_demo_has_three_closed_monthly_periods_and_one_open_and_they_differ(
 def test_plan_as_of_takes_a_fixed_number_of_queries(plan, django_assert_num_queries):
     with django_assert_num_queries(7):
         plan_as_of(date(2026, 1, 31), plan["meeting"].pk)
+
+
+def test_the_board_pack_of_the_meeting_a_closed_period_reports_to_lists_the_actions_as_reported(
+    plan, operations
+):
+    from governance.services import board_pack_context, render_board_pack_html
+
+    close_period(plan["period"], by=operations)
+    ProgressUpdateFactory(
+        action=plan["quick"], date=date(2026, 2, 3), status=Status.COMPLETE
+    )  # after closing
+
+    context = board_pack_context(plan["meeting"])
+    assert context["period"] == plan["period"]
+    assert [action.ref for action in context["needs_attention"]] == ["P1.2"]  # at risk, as reported
+    assert context["needs_attention"][0].reading.status == Status.AT_RISK
+    assert "Built from Reporting period January 2026" in render_board_pack_html(plan["meeting"])
