@@ -209,6 +209,9 @@ def test_every_portal_model_is_registered():
         "notifications.Preference",
         "notifications.SentMessage",
         "reporting.HighlightReport",
+        "reporting.Period",
+        "reporting.PeriodSnapshot",
+        "reporting.EvidencePack",
     }
 
 
