@@ -133,6 +133,10 @@ def test_after_closing_changes_corrections_and_admin_edits_leave_the_snapshot_by
         ).status_code
         == 403
     )
+    # ... and the closed period's days, which the admin shows read-only.
+    period_url = reverse("admin:reporting_period_change", args=[plan["period"].pk])
+    admin.post(period_url, {"start": "2026-01-01", "end": "2026-03-31", "updates_due_by": "2026-04-07"})
+    assert Period.objects.get(pk=plan["period"].pk).end == date(2026, 1, 31)
 
     assert json.dumps(PeriodSnapshot.objects.get().data, sort_keys=True) == stored_before
     assert snapshot_section(client, plan["period"]) == section_before
@@ -250,7 +254,7 @@ def test_a_new_period_is_prefilled_with_the_month_after_the_last(client, plan, o
     assert Period.history.filter(start=date(2026, 2, 1)).exists()
 
 
-def test_the_demo_has_three_closed_monthly_periods_and_one_open_and_they_differ():
+def test_the_demo_has_three_closed_monthly_periods_and_one_open_and_they_differ(client, board_member):
     call_command("load_plan", stdout=io.StringIO())
     periods = list(Period.objects.order_by("start"))
     assert [p.status for p in periods] == [PeriodStatus.CLOSED] * 3 + [PeriodStatus.OPEN]
@@ -261,6 +265,10 @@ def test_the_demo_has_three_closed_monthly_periods_and_one_open_and_they_differ(
     everything = compare(first, third)
     assert everything.better or everything.worse or everything.completed
     assert everything.indicators
+    # The compare page, with its default of the last two closed periods, shows them.
+    client.force_login(board_member)
+    page = client.get(reverse("reporting:period_compare")).content.decode()
+    assert f"From {periods[1].label} to {periods[2].label}" in page and " change" in page
     # Reloading the plan leaves the periods alone.
     call_command("load_plan", stdout=io.StringIO())
     assert Period.objects.count() == 4
