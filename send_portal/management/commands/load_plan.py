@@ -88,7 +88,9 @@ class Command(BaseCommand):
         if demo_reports:
             self.stdout.write(f"  Demonstration highlight reports: {demo_reports} created")
         if demo_periods:
-            self.stdout.write(f"  Demonstration reporting periods: {demo_periods} created (all but the last closed)")
+            self.stdout.write(
+                f"  Demonstration reporting periods: {demo_periods} created (all but the last closed)"
+            )
         if not report.changed:
             self.stdout.write("Nothing changed: the database already matches the file.")
         self._write_notes(report)
