@@ -283,6 +283,57 @@ def reported_period(meeting):
     )
 
 
+# --- Export ------------------------------------------------------------------------------------------------
+SNAPSHOT_CSV_COLUMNS = [
+    "as of",
+    "priority",
+    "kind",
+    "reference",
+    "title",
+    "status",
+    "reading",
+    "due",
+    "latest",
+]
+
+
+def snapshot_rows(data):
+    """A snapshot as rows for a CSV: one per action (its latest approved update) and per indicator (its latest
+    approved value), in plan order."""
+    for priority in data["priorities"]:
+        for a in priority["actions"]:
+            update = a["latest_update"]
+            latest = f"{update['date']}: {update['narrative']}" if update else ""
+            yield [
+                data["as_of"],
+                priority["number"],
+                "action",
+                a["ref"],
+                a["title"],
+                a["status_label"],
+                a["reading"],
+                a["due_text"],
+                latest,
+            ]
+        for i in priority["indicators"]:
+            latest = (
+                f"{i['latest']['text']} for the period ending {i['latest']['period_end']}"
+                if i["latest"]
+                else ""
+            )
+            yield [
+                data["as_of"],
+                priority["number"],
+                "indicator",
+                i["code"],
+                i["name"],
+                i["status_label"],
+                i["reading"],
+                "",
+                latest,
+            ]
+
+
 # --- Comparing two snapshots ------------------------------------------------------------------------------
 def _actions(data):
     return {a["ref"]: a for p in data["priorities"] for a in p["actions"]}

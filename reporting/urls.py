@@ -19,6 +19,7 @@ urlpatterns = [
     path("periods/<int:pk>/", views.period_detail, name="period_detail"),
     path("periods/<int:pk>/close/", views.period_close, name="period_close"),
     path("periods/<int:pk>/history/", views.period_history, name="period_history"),
+    path("periods/<int:pk>/as-reported.csv", views.period_export, name="period_export"),
     path("priorities/<int:number>/evidence-pack/", views.evidencepack_add, name="evidencepack_add"),
     path("evidence-packs/<int:pk>/", views.evidencepack_detail, name="evidencepack_detail"),
     path("evidence-packs/<int:pk>/pdf/", views.evidencepack_pdf, name="evidencepack_pdf"),

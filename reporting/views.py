@@ -1,6 +1,8 @@
 """Highlight report pages: a Board meeting's reports, writing and editing one (the previous report beside
 the form), and reading one with the actions and indicators it cites."""
 
+import csv
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,9 +18,10 @@ from indicators.models import Indicator, Measurement
 from reporting.evidence import default_range
 from reporting.forms import EvidencePackForm, HighlightReportForm, PeriodForm, next_period_initial
 from reporting.models import MEANINGS, EvidencePack, HighlightReport, Period, PeriodSnapshot
-from reporting.snapshots import close_period, compare, corrections
+from reporting.snapshots import SNAPSHOT_CSV_COLUMNS, close_period, compare, corrections, snapshot_rows
 from reporting.tasks import request_evidence_pack
 from send_portal.base_views import get_permitted, keep_input, versioned_edit
+from send_portal.exports import escape_formula
 from send_portal.history import history_entries
 from send_portal.rules import who_can
 
@@ -380,4 +383,23 @@ def evidencepack_zip(request, pk):
     pack, body = _ready_pack(request, pk, "zip_file")
     response = HttpResponse(body, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{pack.filename_stem}.zip"'
+    return response
+
+
+def period_export(request, pk):
+    """A closed period's snapshot as CSV, one row per action and per indicator, as reported (spreadsheet
+    formulas escaped)."""
+    period = get_permitted(
+        request.user,
+        Period,
+        "reporting.view_period",
+        Period.objects.closed().select_related("snapshot"),
+        pk=pk,
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="as-reported-{period.start:%Y-%m}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(SNAPSHOT_CSV_COLUMNS)
+    for row in snapshot_rows(period.snapshot.data):
+        writer.writerow([escape_formula(value) for value in row])
     return response

@@ -12,6 +12,7 @@ from api.models import AccessToken
 from governance.models import BoardPack, BoardPackRequest, CalendarFeed, Escalation, PackRequestStatus
 from notifications.services import unsubscribe_token
 from reporting.models import EvidencePack, PackStatus
+from reporting.snapshots import close_period
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
@@ -130,6 +131,7 @@ MATRIX = {
     "reporting:period_detail": ("get", (302, 200, 200, 200, 200, 200)),
     "reporting:period_close": ("get", (302, 403, 403, 403, 200, 200)),
     "reporting:period_history": ("get", (302, 200, 200, 200, 200, 200)),
+    "reporting:period_export": ("get", (302, 200, 200, 200, 200, 200)),
     "reporting:evidencepack_add": ("get", (302, 403, 403, 403, 200, 200)),
     "reporting:evidencepack_detail": ("get", (302, 200, 403, 403, 200, 200)),
     "reporting:evidencepack_pdf": ("get", (302, 200, 403, 403, 200, 200)),
@@ -178,6 +180,8 @@ def world(priority, lead, other_lead):
     earlier = MeetingFactory(group=world["meeting"].group, date=world["meeting"].date - timedelta(days=28))
     world["report"] = HighlightReportFactory(priority=priority, meeting=earlier)
     world["period"] = PeriodFactory(meeting=world["meeting"])
+    world["closed_period"] = PeriodFactory()
+    close_period(world["closed_period"], by=None)
     world["evidence_pack"] = EvidencePack.objects.create(
         priority=priority,
         starts_on=date(2025, 4, 1),
@@ -231,6 +235,7 @@ def url_for(name, world):
         "reporting:period_detail": [world["period"].pk],
         "reporting:period_close": [world["period"].pk],
         "reporting:period_history": [world["period"].pk],
+        "reporting:period_export": [world["closed_period"].pk],
         "reporting:evidencepack_add": [world["priority"].number],
         "reporting:evidencepack_detail": [world["evidence_pack"].pk],
         "reporting:evidencepack_pdf": [world["evidence_pack"].pk],
@@ -334,6 +339,7 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_come_back(client, world):
         "/periods/999999/",
         "/periods/999999/close/",
         "/periods/999999/history/",
+        "/periods/999999/as-reported.csv",
         "/priorities/99/evidence-pack/",
         "/evidence-packs/999999/",
         "/evidence-packs/999999/pdf/",

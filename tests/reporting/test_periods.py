@@ -1,5 +1,6 @@
 """Reporting periods: what a period page shows, closing one freezes the plan as reported, comparing two."""
 
+import csv
 import io
 import json
 from datetime import date
@@ -294,3 +295,21 @@ def test_the_board_pack_of_the_meeting_a_closed_period_reports_to_lists_the_acti
     assert [action.ref for action in context["needs_attention"]] == ["P1.2"]  # at risk, as reported
     assert context["needs_attention"][0].reading.status == Status.AT_RISK
     assert "Built from Reporting period January 2026" in render_board_pack_html(plan["meeting"])
+
+
+def test_a_closed_period_exports_as_reported_as_csv_and_an_open_one_does_not(client, plan, operations):
+    client.force_login(operations)
+    url = reverse("reporting:period_export", args=[plan["period"].pk])
+    assert client.get(url).status_code == 404  # still open: nothing reported yet
+    close_period(plan["period"], by=operations)
+    plan["slow"].title = "=HYPERLINK(1)"
+    plan["slow"].save()  # after closing: not in the export
+
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode())))
+    assert rows[0][:4] == ["as of", "priority", "kind", "reference"]
+    assert [(row[2], row[3], row[5]) for row in rows[1:]] == [
+        ("action", "P1.1", "On track"),
+        ("action", "P1.2", "At risk"),
+        ("indicator", "P1-I1", rows[3][5]),
+    ]
+    assert all("HYPERLINK" not in row[4] for row in rows)
