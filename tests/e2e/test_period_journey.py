@@ -47,3 +47,31 @@ def test_the_operations_group_closes_two_periods_and_compares_them(page, live_se
     expect(page.get_by_role("heading", level=1)).to_have_text("Compare two periods")
     expect(page.locator("main")).to_contain_text("Actions that moved worse (1)")
     assert_accessible(page)
+
+
+def test_the_operations_group_asks_for_an_evidence_pack_and_downloads_it(
+    page, live_server, operations, priority
+):
+    action = ActionFactory(
+        ref="P1.1", priority=priority, start_date=date(2025, 10, 1), due_date=date(2026, 9, 30)
+    )
+    ProgressUpdateFactory(action=action, date=date(2026, 1, 10), status=Status.ON_TRACK)
+
+    sign_in(page, live_server, operations.username)
+    page.goto(live_server.url + priority.get_absolute_url())
+    page.get_by_role("link", name="Evidence pack for inspectors").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Evidence pack for inspectors")
+    assert_accessible(page)
+    page.get_by_label("From").fill("1 1 2026")
+    page.get_by_label("To").fill("31 12 2025")
+    page.get_by_role("button", name="Make the evidence pack").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Enter a last day on or after the first day")
+    assert_accessible(page)
+
+    page.get_by_label("To").fill("31 1 2026")
+    page.get_by_role("button", name="Make the evidence pack").click()
+    expect(page.locator("#pack-status")).to_have_text("Ready")
+    expect(page.get_by_role("link", name="Open the PDF")).to_be_visible()
+    assert_accessible(page)
