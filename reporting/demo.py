@@ -1,6 +1,7 @@
 """The demo's highlight reports (send_portal/data/highlight_reports.yaml): one per priority for each of
 the demo plan's last two Board meetings, so the dashboard shows the change since the last Board on first
-start. The meetings are found by date, not named: the next Board meeting (the one leads are reporting to
+start (and, in load_demo_periods, four monthly reporting periods, three of them closed). The meetings are
+found by date, not named: the next Board meeting (the one leads are reporting to
 now) and the one before it; with none upcoming, the last two. Loading again changes nothing."""
 
 import calendar
