@@ -313,3 +313,26 @@ def test_a_closed_period_exports_as_reported_as_csv_and_an_open_one_does_not(cli
         ("indicator", "P1-I1", rows[3][5]),
     ]
     assert all("HYPERLINK" not in row[4] for row in rows)
+
+
+def test_an_update_approved_after_closing_shows_as_a_correction_not_in_the_snapshot(client, plan, operations):
+    from django.utils import timezone
+
+    pending = ProgressUpdateFactory(
+        action=plan["slow"],
+        date=date(2026, 1, 28),
+        status=Status.OFF_TRACK,
+        mitigation="x",
+        review=Review.SUBMITTED,
+    )
+    close_period(plan["period"], by=operations)
+    client.force_login(operations)
+    before = snapshot_section(client, plan["period"])
+
+    pending.review, pending.reviewed_by, pending.reviewed_at = Review.APPROVED, operations, timezone.now()
+    pending.save()
+
+    assert snapshot_section(client, plan["period"]) == before
+    page = client.get(plan["period"].get_absolute_url()).content.decode()
+    corrections = page[page.index('id="corrections-title"') :]
+    assert "Actions that moved worse (1)" in corrections and "P1.1" in corrections
