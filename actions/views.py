@@ -62,6 +62,8 @@ def priority_detail(request, number):
             "counts": counts,
             "table": table,
             "updates": updates,
+            # The evidence pack for inspectors (reporting app): who may ask for one.
+            "can_ask_evidence_pack": request.user.has_perm("reporting.add_evidencepack"),
         },
     )
 

@@ -42,6 +42,7 @@ from indicators.digests import SHOWN, overview, plan_digests
 from indicators.models import Indicator, Measurement, Provenance
 from indicators.reading import thin_data_sentence
 from indicators.status import IndicatorStatus
+from reporting.snapshots import reported_needing_attention, reported_period
 from reporting.summary import decisions_sought, priority_summaries
 from send_portal.models import Partnership
 
@@ -383,8 +384,17 @@ def board_pack_context(meeting, *, generated_by=None, generated_at=None, today=N
     indicator_overview = overview(plan_digests(today), shown=0, looked_at=PACK_INDICATORS_IN_SUMMARY)
     indicators = board_pack_indicators(indicator_overview.to_look_at_in_full(PACK_INDICATORS_IN_FULL))
     plan = Plan.current()
-    needs_attention = Action.objects.for_table().needing_attention(today).annotate(**latest_update_fields())
-    shown, count = list(needs_attention[:PACK_ACTIONS_IN_FULL]), needs_attention.count()
+    # When the reporting period that reports to this meeting is closed, the actions the pack lists are those
+    # its snapshot reported (reporting/snapshots.py), not today's: the pack is built from that period.
+    period = reported_period(meeting)
+    if period is not None:
+        reported = reported_needing_attention(period.snapshot.data)
+        shown, count = reported[:PACK_ACTIONS_IN_FULL], len(reported)
+    else:
+        needs_attention = (
+            Action.objects.for_table().needing_attention(today).annotate(**latest_update_fields())
+        )
+        shown, count = list(needs_attention[:PACK_ACTIONS_IN_FULL]), needs_attention.count()
     priorities = list(Priority.objects.with_action_counts(today))
     # Each priority's highlight report to this meeting (or its latest before it) and the one before that.
     summaries = priority_summaries(priorities, by=meeting.date, with_citations=True)
@@ -398,6 +408,7 @@ def board_pack_context(meeting, *, generated_by=None, generated_at=None, today=N
         "generated_at": generated_at or timezone.now(),
         "generated_by": generated_by,
         "today": today,
+        "period": period,  # the closed reporting period the pack is built from, or None
         "agenda": meeting.agenda_items.select_related("priority", "presenter").prefetch_related("actions"),
         "priorities": priorities,
         "summaries": summaries,

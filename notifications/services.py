@@ -37,6 +37,7 @@ from actions.models import Action, date_in_words
 from governance.models import Meeting
 from indicators.models import Indicator
 from notifications.models import DigestFrequency, ItemReason, MessageKind, Preference, SentItem, SentMessage
+from reporting.models import Period
 from send_portal.models import Partnership
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
@@ -77,6 +78,7 @@ class Digest:
     stale: list = field(default_factory=list)  # Action, no update for 30 days
     data_due: list = field(default_factory=list)  # (Indicator, Freshness)
     data_overdue: list = field(default_factory=list)  # (Indicator, Freshness)
+    period: object = None  # the open reporting period (reporting.Period) whose updates are due, or None
 
     @property
     def is_empty(self):
@@ -105,11 +107,12 @@ class Digest:
 
 def digest_for(person, today=None, days=None):
     """The person's Digest: their actions (ActionQuerySet.mine) due soon, overdue and with no recent
-    update, and the indicators they look after whose data are due soon or overdue. Four queries."""
+    update, and the indicators they look after whose data are due soon or overdue, with the open reporting
+    period whose updates are due. Five queries."""
     today = today or timezone.localdate()
     days = settings.REMINDER_DAYS_AHEAD if days is None else days
     mine = Action.objects.mine(person).select_related("priority").order_by("ref_sort", "pk")
-    digest = Digest(person=person, today=today, days=days)
+    digest = Digest(person=person, today=today, days=days, period=Period.objects.current())
     digest.due_soon = list(mine.due_within(days, today))
     digest.overdue = list(mine.overdue(today))
     digest.stale = list(mine.stale(today))
@@ -128,12 +131,18 @@ def digest_for(person, today=None, days=None):
 def digest_round(preference, today=None):
     """The reminder round a person's digest belongs to today, or None when none is due:
     weekly: the ISO week ("week:2026-W49"), so a daily cron sends one a week;
-    before each Board: the next Board meeting, within REMINDER_BOARD_DAYS of it ("board:14")."""
+    before each Board: the open reporting period's "updates due by" day, within REMINDER_BOARD_DAYS of it
+    ("period:3"); without one in reach, the next Board meeting, within REMINDER_BOARD_DAYS of it ("board:14")."""
     today = today or timezone.localdate()
     if preference.digest == DigestFrequency.WEEKLY:
         year, week, _ = today.isocalendar()
         return f"week:{year}-W{week:02d}"
     if preference.digest == DigestFrequency.BEFORE_BOARD:
+        # Where a reporting period is open, the reminder comes before its updates are due (the Board's
+        # deadline for them); otherwise before the next Board meeting.
+        period = Period.objects.current()
+        if period is not None and 0 <= (period.updates_due_by - today).days <= settings.REMINDER_BOARD_DAYS:
+            return f"period:{period.pk}"
         meeting = Meeting.objects.next_board_meeting(today)
         if meeting is not None and (meeting.date - today).days <= settings.REMINDER_BOARD_DAYS:
             return f"board:{meeting.pk}"

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from reporting.models import HighlightReport
+from reporting.models import EvidencePack, HighlightReport, Period, PeriodSnapshot
 
 
 @admin.register(HighlightReport)
@@ -14,3 +14,66 @@ class HighlightReportAdmin(SimpleHistoryAdmin):
     fields += ["actions", "indicators", "author"]
     filter_horizontal = ["actions", "indicators"]
     raw_id_fields = ["author"]
+
+
+@admin.register(Period)
+class PeriodAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "updates_due_by", "meeting", "status", "closed_at"]
+    list_filter = ["status"]
+    list_select_related = ["meeting"]
+    fields = ["start", "end", "updates_due_by", "meeting", "status", "closed_by", "closed_at"]
+    readonly_fields = ["status", "closed_by", "closed_at"]
+    raw_id_fields = ["meeting"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """A closed period's days and meeting are what it reported on: read-only."""
+        if obj is not None and obj.is_closed:
+            return self.fields
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or not obj.is_closed
+
+
+@admin.register(PeriodSnapshot)
+class PeriodSnapshotAdmin(admin.ModelAdmin):
+    """Read-only: a snapshot is what was reported, and never changes (nor is deleted)."""
+
+    list_display = ["period", "taken_at", "taken_by"]
+    fields = ["period", "taken_at", "taken_by", "data"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EvidencePack)
+class EvidencePackAdmin(admin.ModelAdmin):
+    list_display = ["priority", "starts_on", "ends_on", "requested_by", "requested_at", "status"]
+    list_select_related = ["priority", "requested_by"]
+    fields = [
+        "priority",
+        "starts_on",
+        "ends_on",
+        "requested_by",
+        "requested_at",
+        "status",
+        "file_count",
+        "error",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("pdf", "zip_file")

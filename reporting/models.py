@@ -170,3 +170,218 @@ class HighlightReport(ReviewedModel, TimeStampedModel, VersionedModel):
         if not self.has_ask:
             return Ask.NONE.label
         return f"{self.get_ask_kind_display()}: {self.ask}"
+
+
+# --- Reporting periods, their snapshots and evidence packs -------------------------------------------------
+class PeriodStatus(models.TextChoices):
+    """A reporting period is open while updates come in, then closed: its snapshot is taken."""
+
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+PERIOD_STATUS_COLOURS = {PeriodStatus.OPEN: "green", PeriodStatus.CLOSED: "grey"}
+
+
+class PeriodQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Every signed-in role reads the periods and the plan as reported on each."""
+        return self if user.is_authenticated else self.none()
+
+    def open(self):
+        return self.filter(status=PeriodStatus.OPEN)
+
+    def closed(self):
+        return self.filter(status=PeriodStatus.CLOSED)
+
+    def current(self, today=None):
+        """The open period whose updates are due soonest: the one leads are reporting to now, or None."""
+        return self.open().order_by("updates_due_by", "start", "pk").first()
+
+    def for_table(self):
+        return self.select_related("meeting", "closed_by").order_by("-start", "-pk")
+
+
+class Period(TimeStampedModel):
+    """One turn of the Board's cycle (monthly by default): updates dated from `start` to `end` are due by
+    `updates_due_by`; the Operations Group then closes it, which freezes the plan as reported in a
+    PeriodSnapshot for the Board meeting it reports to."""
+
+    start = models.DateField("first day")
+    end = models.DateField("last day")
+    updates_due_by = models.DateField("updates due by")
+    meeting = models.ForeignKey(
+        "governance.Meeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reporting_periods",
+        help_text="The Improvement Board meeting this period reports to.",
+    )
+    status = models.CharField(max_length=10, choices=PeriodStatus, default=PeriodStatus.OPEN, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="closed_periods",
+        editable=False,
+    )
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")),
+                name="%(app_label)s_%(class)s_ends_after_start",
+                violation_error_message="The last day must be on or after the first day.",
+            ),
+            models.CheckConstraint(
+                condition=Q(updates_due_by__gte=models.F("start")),
+                name="%(app_label)s_%(class)s_due_after_start",
+                violation_error_message="Updates cannot be due before the period starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=PeriodStatus.OPEN) | Q(closed_at__isnull=False),
+                name="%(app_label)s_%(class)s_closed_has_time",
+                violation_error_message="A closed period records when it was closed.",
+            ),
+            models.UniqueConstraint(
+                fields=["start"],
+                name="%(app_label)s_%(class)s_one_per_start",
+                violation_error_message="A reporting period already starts on that day.",
+            ),
+        ]
+
+    def __str__(self):
+        if self.start.day == 1 and self.start.month == self.end.month and self.start.year == self.end.year:
+            return f"Reporting period {self.start:%B %Y}"
+        return f"Reporting period {self.start:%-d %b %Y} to {self.end:%-d %b %Y}"
+
+    def get_absolute_url(self):
+        return reverse("reporting:period_detail", args=[self.pk])
+
+    @property
+    def is_closed(self):
+        return self.status == PeriodStatus.CLOSED
+
+    @property
+    def status_colour(self):
+        return PERIOD_STATUS_COLOURS[PeriodStatus(self.status)]
+
+    @property
+    def label(self):
+        return str(self).removeprefix("Reporting period ")
+
+
+class SnapshotFrozen(Exception):
+    """A period's snapshot never changes once taken."""
+
+
+class PeriodSnapshot(models.Model):
+    """The plan as reported on a closed period, frozen when it closed: every action's status, dates and
+    latest approved update, every indicator's latest approved value and readings, and the highlight reports
+    to the period's meeting (reporting/snapshots.py builds `data`). Never changed or deleted afterwards:
+    save() and delete() refuse, the admin is read-only and the database refuses an UPDATE (migration 0004)."""
+
+    period = models.OneToOneField("reporting.Period", on_delete=models.PROTECT, related_name="snapshot")
+    data = models.JSONField()
+    taken_at = models.DateTimeField()
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-taken_at", "-pk"]
+
+    def __str__(self):
+        return f"Snapshot of {self.period}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise SnapshotFrozen("A period's snapshot never changes once taken.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return self.period.get_absolute_url()
+
+    def delete(self, *args, **kwargs):
+        raise SnapshotFrozen("A period's snapshot is never deleted.")
+
+
+class PackStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    GENERATING = "generating", "Generating"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+PACK_STATUS_COLOURS = {PackStatus.QUEUED: "grey", PackStatus.GENERATING: "", PackStatus.READY: "green"}
+PACK_STATUS_COLOURS[PackStatus.FAILED] = "red"
+
+
+class EvidencePackQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self if user.is_authenticated else self.none()
+
+    def listing(self):
+        """Packs without their (large) PDF and ZIP, for lists and progress pages."""
+        return self.defer("pdf", "zip_file").select_related("priority", "requested_by")
+
+
+class EvidencePack(models.Model):
+    """An evidence pack for inspectors about one priority over a date range: a tagged PDF and a ZIP of the
+    evidence files with a CSV index, made by a background task and kept with who asked and when."""
+
+    priority = models.ForeignKey("actions.Priority", on_delete=models.PROTECT, related_name="evidence_packs")
+    starts_on = models.DateField("from")
+    ends_on = models.DateField("to")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=PackStatus, default=PackStatus.QUEUED)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    pdf = models.BinaryField(editable=False, default=bytes)
+    zip_file = models.BinaryField(editable=False, default=bytes)
+    file_count = models.PositiveIntegerField(default=0)
+
+    objects = EvidencePackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="%(app_label)s_%(class)s_ends_after_start",
+                violation_error_message="The end of the range must be on or after its start.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Evidence pack: priority {self.priority.number}, {self.starts_on:%-d %b %Y} to {self.ends_on:%-d %b %Y}"
+
+    def get_absolute_url(self):
+        return reverse("reporting:evidencepack_detail", args=[self.pk])
+
+    @property
+    def is_under_way(self):
+        return self.status in (PackStatus.QUEUED, PackStatus.GENERATING)
+
+    @property
+    def is_ready(self):
+        return self.status == PackStatus.READY
+
+    @property
+    def tag_colour(self):
+        return PACK_STATUS_COLOURS[PackStatus(self.status)]
+
+    @property
+    def filename_stem(self):
+        return f"evidence-priority-{self.priority.number}-{self.starts_on:%Y%m%d}-{self.ends_on:%Y%m%d}"

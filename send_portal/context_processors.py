@@ -17,6 +17,11 @@ NAVIGATION = [
         {"meeting_list", "meeting_detail", "group_list", "group_detail", "meeting_changes", "calendar"},
     ),
     ("Action log", "governance:meetingaction_list", {"meetingaction_list", "meetingaction_close"}),
+    (
+        "Periods",
+        "reporting:period_list",
+        {"period_list", "period_add", "period_detail", "period_close", "period_compare", "period_history"},
+    ),
 ]
 
 

@@ -1,5 +1,6 @@
 """One factory per model, with minimal valid defaults. States are traits."""
 
+import calendar
 from datetime import date, timedelta
 
 import factory
@@ -18,7 +19,7 @@ from governance.models import (
     MeetingAction,
 )
 from indicators.models import Direction, Indicator, Measurement, Rebase, Unit
-from reporting.models import Ask, Assessment, HighlightReport
+from reporting.models import Ask, Assessment, HighlightReport, Period
 from send_portal.models import Organisation, User
 
 
@@ -200,3 +201,16 @@ class HighlightReportFactory(DjangoModelFactory):
     assessment = Assessment.ON_TRACK
     reason = "Every action is on schedule."
     ask_kind = Ask.NONE
+
+
+class PeriodFactory(DjangoModelFactory):
+    """An open monthly reporting period: January 2026 unless told otherwise."""
+
+    class Meta:
+        model = Period
+
+    start = factory.Sequence(lambda n: date(2026, 1, 1) + timedelta(days=31 * n))
+    end = factory.LazyAttribute(
+        lambda p: p.start.replace(day=calendar.monthrange(p.start.year, p.start.month)[1])
+    )
+    updates_due_by = factory.LazyAttribute(lambda p: p.end + timedelta(days=7))

@@ -20,6 +20,7 @@ from governance.models import BoardPack, Escalation
 from governance.services import board_pack_context
 from indicators.models import Measurement
 from notifications.models import ItemReason, MessageKind, Preference, SentItem, SentMessage
+from reporting.models import EvidencePack, PeriodSnapshot
 from send_portal.models import Partnership, StaleEdit
 from tests.factories import (
     ActionFactory,
@@ -34,6 +35,7 @@ from tests.factories import (
     MeetingActionFactory,
     MeetingFactory,
     OrganisationFactory,
+    PeriodFactory,
     PlanFactory,
     PriorityFactory,
     ProgressUpdateFactory,
@@ -144,6 +146,16 @@ MAKERS = {
     "notifications.SentMessage": _sent_message,
     "django_tasks_database.DBTaskResult": _task_result,
     "reporting.HighlightReport": lambda: HighlightReportFactory(author=UserFactory()),
+    "reporting.Period": lambda: PeriodFactory(meeting=MeetingFactory()),
+    "reporting.PeriodSnapshot": lambda: PeriodSnapshot.objects.create(
+        period=PeriodFactory(), data={"priorities": []}, taken_at=timezone.now(), taken_by=UserFactory()
+    ),
+    "reporting.EvidencePack": lambda: EvidencePack.objects.create(
+        priority=PriorityFactory(),
+        starts_on=date(2025, 4, 1),
+        ends_on=date(2026, 1, 31),
+        requested_by=UserFactory(),
+    ),
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
@@ -197,6 +209,9 @@ def test_every_portal_model_is_registered():
         "notifications.Preference",
         "notifications.SentMessage",
         "reporting.HighlightReport",
+        "reporting.Period",
+        "reporting.PeriodSnapshot",
+        "reporting.EvidencePack",
     }
 
 

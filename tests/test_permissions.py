@@ -1,6 +1,6 @@
 """Every portal URL, for every role: the answer each one gets. A URL missing from the table fails."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.base import ContentFile
@@ -11,6 +11,8 @@ from django.utils import timezone
 from api.models import AccessToken
 from governance.models import BoardPack, BoardPackRequest, CalendarFeed, Escalation, PackRequestStatus
 from notifications.services import unsubscribe_token
+from reporting.models import EvidencePack, PackStatus
+from reporting.snapshots import close_period
 from send_portal.models import PlanImportRun
 from tests.factories import (
     ActionFactory,
@@ -23,6 +25,7 @@ from tests.factories import (
     MeasurementFactory,
     MeetingActionFactory,
     MeetingFactory,
+    PeriodFactory,
     PlanFactory,
     PriorityFactory,
     ProgressUpdateFactory,
@@ -123,6 +126,20 @@ MATRIX = {
     "reporting:highlightreport_detail": ("get", (302, 200, 200, 200, 200, 200)),
     "reporting:highlightreport_add": ("get", (302, 403, 200, 403, 200, 200)),
     "reporting:highlightreport_edit": ("get", (302, 403, 200, 403, 200, 200)),
+    # Reporting periods: everyone signed in reads them and the plan as reported; the Operations Group and
+    # administrators create and close them. Evidence packs: the Operations Group and administrators ask for
+    # one; Board members may also open and download them; workstream leads without those roles may not.
+    "reporting:period_list": ("get", (302, 200, 200, 200, 200, 200)),
+    "reporting:period_add": ("get", (302, 403, 403, 403, 200, 200)),
+    "reporting:period_compare": ("get", (302, 200, 200, 200, 200, 200)),
+    "reporting:period_detail": ("get", (302, 200, 200, 200, 200, 200)),
+    "reporting:period_close": ("get", (302, 403, 403, 403, 200, 200)),
+    "reporting:period_history": ("get", (302, 200, 200, 200, 200, 200)),
+    "reporting:period_export": ("get", (302, 200, 200, 200, 200, 200)),
+    "reporting:evidencepack_add": ("get", (302, 403, 403, 403, 200, 200)),
+    "reporting:evidencepack_detail": ("get", (302, 200, 403, 403, 200, 200)),
+    "reporting:evidencepack_pdf": ("get", (302, 200, 403, 403, 200, 200)),
+    "reporting:evidencepack_zip": ("get", (302, 200, 403, 403, 200, 200)),
     # Each person's own API tokens; the world's token is someone else's, so nobody can revoke it.
     "api:token_list": ("get", (302, 200, 200, 200, 200, 200)),
     "api:token_revoke": ("post", (302, 404, 404, 404, 404, 404)),
@@ -170,6 +187,17 @@ def world(priority, lead, other_lead):
     world["replaced_plan"] = PlanFactory(
         title="Plan 2024", superseded_by=PlanFactory(), superseded_at=timezone.now()
     )
+    world["period"] = PeriodFactory(meeting=world["meeting"])
+    world["closed_period"] = PeriodFactory()
+    close_period(world["closed_period"], by=None)
+    world["evidence_pack"] = EvidencePack.objects.create(
+        priority=priority,
+        starts_on=date(2025, 4, 1),
+        ends_on=date(2026, 1, 31),
+        status=PackStatus.READY,
+        pdf=b"%PDF-1.7 pack",
+        zip_file=b"PK",
+    )
     return world
 
 
@@ -214,6 +242,14 @@ def url_for(name, world):
         "reporting:highlightreport_edit": [world["report"].pk],
         "plan_import:version_detail": [world["replaced_plan"].pk],
         "plan_import:run_detail": [world["import_run"].pk],
+        "reporting:period_detail": [world["period"].pk],
+        "reporting:period_close": [world["period"].pk],
+        "reporting:period_history": [world["period"].pk],
+        "reporting:period_export": [world["closed_period"].pk],
+        "reporting:evidencepack_add": [world["priority"].number],
+        "reporting:evidencepack_detail": [world["evidence_pack"].pk],
+        "reporting:evidencepack_pdf": [world["evidence_pack"].pk],
+        "reporting:evidencepack_zip": [world["evidence_pack"].pk],
     }.get(name, [])
     return reverse(name, args=args)
 
@@ -310,6 +346,14 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_come_back(client, world):
         "/meetings/999999/highlight-reports/",
         "/meetings/999999/highlight-reports/priority-1/write/",
         "/meetings/1/highlight-reports/priority-99/write/",
+        "/periods/999999/",
+        "/periods/999999/close/",
+        "/periods/999999/history/",
+        "/periods/999999/as-reported.csv",
+        "/priorities/99/evidence-pack/",
+        "/evidence-packs/999999/",
+        "/evidence-packs/999999/pdf/",
+        "/evidence-packs/999999/zip/",
     ],
 )
 def test_governance_pages_for_things_that_do_not_exist_answer_404(client, world, operations, path):

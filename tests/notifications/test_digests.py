@@ -16,6 +16,7 @@ from tests.factories import (
     IndicatorFactory,
     MeasurementFactory,
     MeetingFactory,
+    PeriodFactory,
 )
 
 
@@ -184,3 +185,31 @@ def test_a_failed_send_records_nothing_so_the_next_run_sends_it(
     send_reminders(django_capture_on_commit_callbacks)  # the immediate backend records the task's failure
 
     assert not SentMessage.objects.exists()
+
+
+def test_with_an_open_reporting_period_the_before_board_digest_comes_before_its_updates_are_due(
+    db, lead, settings
+):
+    preference = Preference(person=lead, digest=DigestFrequency.BEFORE_BOARD)
+    today = timezone.localdate()
+    due = today + timedelta(days=settings.REMINDER_BOARD_DAYS + 2)
+    period = PeriodFactory(
+        start=today - timedelta(days=20), end=today + timedelta(days=1), updates_due_by=due
+    )
+
+    assert digest_round(preference, today) is None
+    assert digest_round(preference, today + timedelta(days=2)) == f"period:{period.pk}"
+
+
+def test_the_digest_says_when_the_open_periods_updates_are_due(
+    smtp, leads_work, lead, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    PeriodFactory(
+        start=today.replace(day=1), end=today + timedelta(days=3), updates_due_by=today + timedelta(days=9)
+    )
+    send_reminders(django_capture_on_commit_callbacks)
+
+    [message] = smtp.to(lead.email)
+    due = f"are due by {today + timedelta(days=9):%-d %B %Y}"
+    assert due in smtp.text(message) and due in smtp.html(message)
