@@ -27,4 +27,15 @@ class PublicSiteMiddleware:
             request.COOKIES.pop(settings.SESSION_COOKIE_NAME, None)
             request.COOKIES.pop(settings.CSRF_COOKIE_NAME, None)
             request.is_public_site = True
+            response = self.get_response(request)
+            # The session middleware says "Vary: Cookie" once anything has looked at the (empty) session,
+            # but this answer cannot depend on a cookie: none was read. A shared cache may keep one copy.
+            vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
+            if "Cookie" in vary:
+                vary.remove("Cookie")
+                if vary:
+                    response["Vary"] = ", ".join(vary)
+                else:
+                    del response["Vary"]
+            return response
         return self.get_response(request)

@@ -47,8 +47,9 @@ CONFIRM_MAX_AGE = timedelta(days=3)
 
 
 def public_page(view):
-    """A page of the public site: no sign-in needed, served from the cache."""
-    return login_not_required(cached_public_page(view))
+    """A page of the public site: no sign-in needed, served from the cache, and outside a transaction
+    (ATOMIC_REQUESTS would begin one for every request: on SQLite, BEGIN IMMEDIATE takes the write lock)."""
+    return login_not_required(transaction.non_atomic_requests(cached_public_page(view)))
 
 
 def _last_updated(*groups):
@@ -262,6 +263,7 @@ def _over_limit(request):
 # address (SUBSCRIBE_LIMIT an hour) stops it being used to flood someone's inbox.
 @csrf_exempt
 @login_not_required
+@transaction.non_atomic_requests
 def subscribe(request):
     if request.method != "POST":
         return _subscribe_page(request)
