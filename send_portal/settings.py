@@ -60,7 +60,7 @@ INSTALLED_APPS = [
     "governance",
     "reporting",
     "notifications",
-    "public",
+    "public_site",
     "django_tasks_db",
     "api",
 ]
@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "send_portal.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "public.middleware.PublicSiteMiddleware",  # before sessions: the public site reads no cookie
+    "public_site.middleware.PublicSiteMiddleware",  # before sessions: the public site reads no cookie
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "send_portal.middleware.RequestSizeMiddleware",  # before anything reads the body (the CSRF check)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from public.demo import load_demo_public_site
+from public_site.demo import load_demo_public_site
 from reporting.demo import load_demo_highlight_reports
 from send_portal.plan_loader import DEFAULT_PLAN_FILE, DEMO_PASSWORD, PlanFileError, load_plan, story_day
 

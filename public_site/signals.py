@@ -1,5 +1,5 @@
-"""What happens when something is published: every public page is out of date at once (public/cache.py),
-and the people who asked for email updates are sent it by the task worker (public/tasks.py)."""
+"""What happens when something is published: every public page is out of date at once (public_site/cache.py),
+and the people who asked for email updates are sent it by the task worker (public_site/tasks.py)."""
 
 from functools import partial
 
@@ -8,13 +8,13 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from indicators.models import Measurement
-from public.cache import bump_public_version
-from public.models import PUBLIC_MODELS, published, unpublished
+from public_site.cache import bump_public_version
+from public_site.models import PUBLIC_MODELS, published, unpublished
 
 
 @receiver(published)
 def send_and_refresh(sender, item, **kwargs):
-    from public.tasks import send_public_update
+    from public_site.tasks import send_public_update
 
     transaction.on_commit(bump_public_version)
     transaction.on_commit(partial(send_public_update.enqueue, item._meta.model_name, item.pk))

@@ -2,7 +2,7 @@
 
 The public half reads published copies only (`published_*` fields and the values of chosen indicators):
 never a draft, an officer's name, an internal narrative or an evidence file. Its GET pages are served from
-the cache (public/cache.py) and use no session and no CSRF token, so they set no cookie.
+the cache (public_site/cache.py) and use no session and no CSRF token, so they set no cookie.
 """
 
 from datetime import date, timedelta
@@ -25,9 +25,9 @@ from django.views.decorators.http import require_POST
 from actions.models import Priority
 from governance.models import Meeting
 from indicators.models import Measurement
-from public import charts, readability, services
-from public.cache import cached_public_page
-from public.forms import (
+from public_site import charts, readability, services
+from public_site.cache import cached_public_page
+from public_site.forms import (
     ALL,
     ChairsUpdateForm,
     PrioritySummaryForm,
@@ -35,8 +35,15 @@ from public.forms import (
     SubscribeForm,
     YouSaidWeDidForm,
 )
-from public.models import PICTURES, ChairsUpdate, PrioritySummary, PublicMeasure, Subscriber, YouSaidWeDid
-from public.tasks import send_confirmation
+from public_site.models import (
+    PICTURES,
+    ChairsUpdate,
+    PrioritySummary,
+    PublicMeasure,
+    Subscriber,
+    YouSaidWeDid,
+)
+from public_site.tasks import send_confirmation
 from send_portal.rules import who_can
 
 # The date the accessibility statement and privacy notice were last reviewed.

@@ -3,11 +3,19 @@
 import pytest
 from django.urls import reverse
 
-from public.models import PrioritySummary
+from public_site.models import PrioritySummary
 from tests.factories import MeasurementFactory
 
-PUBLIC_PAGES = ["public:home", "public:yousaidwedid_list", "public:chairsupdate_list", "public:accessibility",
-                "public:privacy", "public:feed", "public:subscribe", "public:subscribe_sent"]
+PUBLIC_PAGES = [
+    "public:home",
+    "public:yousaidwedid_list",
+    "public:chairsupdate_list",
+    "public:accessibility",
+    "public:privacy",
+    "public:feed",
+    "public:subscribe",
+    "public:subscribe_sent",
+]
 
 
 def page_urls(world):
@@ -48,7 +56,9 @@ def test_a_cached_public_page_makes_no_query(client, public_world, django_assert
 
 
 @pytest.mark.django_db
-def test_a_signed_in_visitor_costs_no_query_either(client, public_world, operations, django_assert_num_queries):
+def test_a_signed_in_visitor_costs_no_query_either(
+    client, public_world, operations, django_assert_num_queries
+):
     client.force_login(operations)
     url = reverse("public:home")
     client.get(url)
@@ -119,7 +129,7 @@ def test_the_feed_is_atom_with_the_published_items(client, public_world):
 def test_the_public_host_serves_the_public_site_at_its_root(client, settings, public_world):
     settings.PUBLIC_HOST = "progress.example.org"
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "progress.example.org"]
-    from public import middleware
+    from public_site import middleware
 
     middleware_host = middleware.PublicSiteMiddleware(lambda r: None).host
     assert middleware_host == "progress.example.org"
@@ -135,7 +145,9 @@ def test_the_public_host_serves_the_public_site_at_its_root(client, settings, pu
 
 
 @pytest.mark.django_db
-def test_a_new_value_of_a_public_measure_shows_at_once(client, summary, measure, django_capture_on_commit_callbacks):
+def test_a_new_value_of_a_public_measure_shows_at_once(
+    client, summary, measure, django_capture_on_commit_callbacks
+):
     url = reverse("public:priority", args=[1])
     client.get(url)
     with django_capture_on_commit_callbacks(execute=True):

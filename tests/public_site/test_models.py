@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from public.models import PrioritySummary, parse_easy_read
+from public_site.models import PrioritySummary, parse_easy_read
 
 
 def test_editing_the_draft_leaves_the_published_copy_alone(summary):

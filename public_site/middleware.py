@@ -1,6 +1,6 @@
 """Route the public site's requests, and keep them free of anything per person.
 
-A request for PUBLIC_HOST is sent to the public URLconf (public/host_urls.py). A request for the public
+A request for PUBLIC_HOST is sent to the public URLconf (public_site/host_urls.py). A request for the public
 site (that host, or a path under /public/) has its session and CSRF cookies set aside before the session,
 authentication and CSRF middleware see it, so it is answered as for anyone: no session is read or saved
 (no database work), no cookie is set, and the cached page is the same for everyone. Goes before
@@ -22,7 +22,7 @@ class PublicSiteMiddleware:
             bool(self.host) and request.META.get("HTTP_HOST", "").split(":")[0].lower() == self.host
         )
         if on_public_host:
-            request.urlconf = "public.host_urls"
+            request.urlconf = "public_site.host_urls"
         if on_public_host or request.path_info.startswith(PUBLIC_PREFIX):
             request.COOKIES.pop(settings.SESSION_COOKIE_NAME, None)
             request.COOKIES.pop(settings.CSRF_COOKIE_NAME, None)

@@ -1,4 +1,4 @@
-from public.readability import check, reading_age
+from public_site.readability import check, reading_age
 
 
 def test_a_plain_sentence_has_a_young_reading_age():
@@ -15,7 +15,9 @@ def test_long_sentences_long_words_and_jargon_are_pointed_out():
     assert result.reading_age >= 16
     assert result.long_sentences and result.long_sentences[0][1] > 25
     assert "neurodevelopmental" in result.long_words
-    assert {"LA", "ICB", "EHCP", "stakeholders", "cohort", "facilitate"} <= {word for word, _ in result.jargon}
+    assert {"LA", "ICB", "EHCP", "stakeholders", "cohort", "facilitate"} <= {
+        word for word, _ in result.jargon
+    }
 
 
 def test_jargon_acronyms_match_whole_words_only():

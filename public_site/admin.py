@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from public.models import ChairsUpdate, PrioritySummary, PublicMeasure, Subscriber, YouSaidWeDid
+from public_site.models import ChairsUpdate, PrioritySummary, PublicMeasure, Subscriber, YouSaidWeDid
 
 
 class PublishableAdmin(SimpleHistoryAdmin):

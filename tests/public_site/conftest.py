@@ -2,7 +2,7 @@
 
 import pytest
 
-from public.models import ChairsUpdate, PrioritySummary, PublicMeasure, YouSaidWeDid
+from public_site.models import ChairsUpdate, PrioritySummary, PublicMeasure, YouSaidWeDid
 from tests.factories import IndicatorFactory, MeasurementFactory, MeetingFactory, GroupFactory
 
 
@@ -19,7 +19,10 @@ def summary(priority, operations):
 @pytest.fixture
 def entry(priority, operations):
     item = YouSaidWeDid.objects.create(
-        priority=priority, you_said="Letters were hard to read.", we_did="We rewrote them.", what_changed="Clear letters."
+        priority=priority,
+        you_said="Letters were hard to read.",
+        we_did="We rewrote them.",
+        what_changed="Clear letters.",
     )
     item.publish(by=operations)
     return item
@@ -28,7 +31,9 @@ def entry(priority, operations):
 @pytest.fixture
 def chairs_update(operations):
     item = ChairsUpdate.objects.create(
-        meeting=MeetingFactory(group=GroupFactory(board=True)), title="What the Board did", body="We met.\n\nWe decided."
+        meeting=MeetingFactory(group=GroupFactory(board=True)),
+        title="What the Board did",
+        body="We met.\n\nWe decided.",
     )
     item.publish(by=operations)
     return item
@@ -38,7 +43,9 @@ def chairs_update(operations):
 def measure(priority, operations):
     indicator = IndicatorFactory(priority=priority)
     MeasurementFactory(indicator=indicator)
-    item = PublicMeasure.objects.create(indicator=indicator, name="Plans on time", sentence="More plans are on time.")
+    item = PublicMeasure.objects.create(
+        indicator=indicator, name="Plans on time", sentence="More plans are on time."
+    )
     item.publish(by=operations)
     return item
 

@@ -2,8 +2,8 @@ from django.apps import AppConfig
 
 
 class PublicConfig(AppConfig):
-    name = "public"
+    name = "public_site"
     verbose_name = "Public site for families"
 
     def ready(self):
-        from public import signals  # noqa: F401  (bumps the public version on every publish)
+        from public_site import signals  # noqa: F401  (bumps the public version on every publish)

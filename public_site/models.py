@@ -142,7 +142,7 @@ class Publishable(TimeStampedModel):
         return getattr(self, "priority", None)
 
 
-# Sent after an item is published or taken down (public/signals.py bumps the public version on both).
+# Sent after an item is published or taken down (public_site/signals.py bumps the public version on both).
 published = Signal()
 unpublished = Signal()
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from public.models import ChairsUpdate, PrioritySummary
+from public_site.models import ChairsUpdate, PrioritySummary
 from tests.factories import DecisionFactory, GroupFactory, HighlightReportFactory, MeetingFactory
 
 
@@ -12,7 +12,13 @@ def test_saving_a_draft_shows_its_reading_age_and_jargon_but_publishes_nothing(c
     client.force_login(operations)
     response = client.post(
         reverse("public_content:item_add", args=["prioritysummary"]),
-        {"priority": priority.pk, "title": "EHCP timeliness", "doing": "The LA will facilitate EHCP delivery.", "changed": "", "easy_read": ""},
+        {
+            "priority": priority.pk,
+            "title": "EHCP timeliness",
+            "doing": "The LA will facilitate EHCP delivery.",
+            "changed": "",
+            "easy_read": "",
+        },
         follow=True,
     )
     html = response.content.decode()
@@ -23,9 +29,13 @@ def test_saving_a_draft_shows_its_reading_age_and_jargon_but_publishes_nothing(c
 
 @pytest.mark.django_db
 def test_publishing_from_the_editor_puts_the_draft_on_the_public_site(client, operations, priority):
-    summary = PrioritySummary.objects.create(priority=priority, title="Plans on time", doing="We hired staff.")
+    summary = PrioritySummary.objects.create(
+        priority=priority, title="Plans on time", doing="We hired staff."
+    )
     client.force_login(operations)
-    client.post(reverse("public_content:item_publish", args=["prioritysummary", summary.pk]), {"action": "publish"})
+    client.post(
+        reverse("public_content:item_publish", args=["prioritysummary", summary.pk]), {"action": "publish"}
+    )
     summary.refresh_from_db()
     assert summary.is_published and summary.published_by == operations
     client.logout()
@@ -46,7 +56,9 @@ def test_a_bad_easy_read_line_is_shown_next_to_the_field(client, operations, pri
 @pytest.mark.django_db
 def test_a_board_member_cannot_publish(client, board_member, summary):
     client.force_login(board_member)
-    response = client.post(reverse("public_content:item_publish", args=["prioritysummary", summary.pk]), {"action": "unpublish"})
+    response = client.post(
+        reverse("public_content:item_publish", args=["prioritysummary", summary.pk]), {"action": "unpublish"}
+    )
     assert response.status_code == 403
     summary.refresh_from_db()
     assert summary.is_published

@@ -7,7 +7,7 @@ from django import forms
 from actions.models import Priority
 from governance.models import FeedbackItem, Meeting
 from indicators.models import Indicator
-from public.models import ChairsUpdate, PrioritySummary, PublicMeasure, YouSaidWeDid
+from public_site.models import ChairsUpdate, PrioritySummary, PublicMeasure, YouSaidWeDid
 
 ALL = "all"
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from actions.models import Priority
 from governance.models import FeedbackItem
 from indicators.models import Indicator
-from public.models import ChairsUpdate, PrioritySummary, PublicMeasure, YouSaidWeDid
+from public_site.models import ChairsUpdate, PrioritySummary, PublicMeasure, YouSaidWeDid
 from reporting.demo import demo_board_meetings
 from send_portal.roles import OPERATIONS_GROUP
 

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import get_urlconf, reverse, set_urlconf
 
 from governance.models import GroupKind, Meeting
-from public.models import PrioritySummary, PublicMeasure, Subscriber, YouSaidWeDid
+from public_site.models import PrioritySummary, PublicMeasure, Subscriber, YouSaidWeDid
 
 CONFIRM_SALT = "public.subscribe.confirm"
 UNSUBSCRIBE_SALT = "public.subscribe.unsubscribe"
@@ -45,13 +45,13 @@ def public_text(item):
 
 def public_url(name, *args):
     """A full link to a public page, for mail: PUBLIC_SITE_URL + its path on the public site."""
-    return settings.PUBLIC_SITE_URL + reverse(name, args=args, urlconf="public.host_urls")
+    return settings.PUBLIC_SITE_URL + reverse(name, args=args, urlconf="public_site.host_urls")
 
 
 def item_url(item):
     """A full link to an item's public page, for mail and the demo's links."""
     was = get_urlconf()
-    set_urlconf("public.host_urls")
+    set_urlconf("public_site.host_urls")
     try:
         return settings.PUBLIC_SITE_URL + item.get_absolute_url()
     finally:

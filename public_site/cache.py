@@ -1,6 +1,6 @@
 """The public pages' cache: each page rendered once per "public version", then served from the cache with
 no database work at all. The version is a number in the cache that publishing (or taking down, or a new
-value of a published measure) replaces (public/signals.py), so every page's key changes at once and the
+value of a published measure) replaces (public_site/signals.py), so every page's key changes at once and the
 next request renders afresh. With several server processes the cache must be one they share (CACHE_URL:
 Redis or a file cache), or a process would go on serving its own copy (docs/public-site.md)."""
 

@@ -1,8 +1,8 @@
-"""The families' site: no sign-in, under /public/ or at the root of PUBLIC_HOST (public/host_urls.py)."""
+"""The families' site: no sign-in, under /public/ or at the root of PUBLIC_HOST (public_site/host_urls.py)."""
 
 from django.urls import path
 
-from public import views
+from public_site import views
 
 app_name = "public"
 urlpatterns = [

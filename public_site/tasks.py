@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.tasks import task
 
-from public import services
+from public_site import services
 
 
 @task()
@@ -15,5 +15,5 @@ def send_confirmation(email, priority_number):
 @task()
 def send_public_update(model_name, pk):
     """Mail one published item to the confirmed subscribers of its priority (or of everything)."""
-    item = apps.get_model("public", model_name).objects.filter(pk=pk).first()
+    item = apps.get_model("public_site", model_name).objects.filter(pk=pk).first()
     return services.send_update(item) if item is not None else 0

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from public import views
+from public_site import views
 
 app_name = "public_content"
 urlpatterns = [
