@@ -3,7 +3,8 @@
 import pytest
 
 from public_site.models import ChairsUpdate, PrioritySummary, PublicMeasure, YouSaidWeDid
-from tests.factories import IndicatorFactory, MeasurementFactory, MeetingFactory, GroupFactory
+from tests.factories import GroupFactory, IndicatorFactory, MeasurementFactory, MeetingFactory
+from tests.notifications.conftest import smtp, smtp_server  # noqa: F401  (a real SMTP server, for the mail tests)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 
 from public_site.models import Subscriber
-from tests.notifications.conftest import smtp, smtp_server  # noqa: F401  (a real SMTP server)
 
 LINK = re.compile(r"http://\S+")
 
