@@ -1,14 +1,14 @@
-"""The public pages' cache: each page rendered once per "public version", then served from the cache with
-no database work at all. The version is a number in the cache that publishing (or taking down, or a new
-value of a published measure) replaces (public_site/signals.py), so every page's key changes at once and the
-next request renders afresh. With several server processes the cache must be one they share (CACHE_URL:
-Redis or a file cache), or a process would go on serving its own copy (docs/public-site.md)."""
+"""The public pages' cache: each page rendered once per "public version", then answered from the cache
+with no database work at all (public_site/middleware.py). The version is a number in the cache that
+publishing (or taking down, or a new value of a published measure) replaces (public_site/signals.py), so
+every page's key changes at once and the next request renders afresh. With several server processes the
+cache must be one they share (CACHE_URL: Redis or a file cache), or a process would go on serving its own
+copy (docs/public-site.md)."""
 
 import time
 from functools import wraps
 
 from django.core.cache import cache
-from django.http import HttpResponse
 
 VERSION_KEY = "public:version"
 PAGE_TIMEOUT = 24 * 60 * 60  # a day: old versions' pages are never read again and age out
@@ -28,27 +28,31 @@ def bump_public_version():
     cache.set(VERSION_KEY, time.time_ns(), timeout=None)
 
 
-def cached_public_page(view):
-    """Serve the view's 200 answer to a GET from the cache, keyed by public version, host and full path.
-    The response keeps only its body and content type: no cookie, no Vary: Cookie, nothing per person."""
+def page_key(host, path):
+    """Where a page's copy is kept; the copy carries the version it was rendered at."""
+    return f"public:page:{host}:{path}"
+
+
+def cached_page(key):
+    """(current version, the page's copy if it was rendered at that version, else None), read together
+    in one round trip to a shared cache such as Redis."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        return public_version(), None
+    copy = found.get(key)
+    if copy is None or copy[0] != version:
+        return version, None
+    return version, copy[1:]
+
+
+def public_cacheable(view):
+    """Mark the view's answers as the same for everyone, so the middleware may keep them."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
-            return view(request, *args, **kwargs)
-        key = f"public:page:{public_version()}:{request.get_host()}:{request.get_full_path()}"
-        hit = cache.get(key)
-        if hit is not None:
-            content, content_type = hit
-            response = HttpResponse(content, content_type=content_type)
-            response["X-Public-Cache"] = "hit"
-            return response
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.cookies and not response.streaming:
-            if hasattr(response, "render"):
-                response.render()
-            cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
-            response["X-Public-Cache"] = "miss"
+        response.public_cacheable = True
         return response
 
     return wrapper

@@ -26,7 +26,7 @@ from actions.models import Priority
 from governance.models import Meeting
 from indicators.models import Measurement
 from public_site import charts, readability, services
-from public_site.cache import cached_public_page
+from public_site.cache import public_cacheable
 from public_site.forms import (
     ALL,
     ChairsUpdateForm,
@@ -56,7 +56,7 @@ CONFIRM_MAX_AGE = timedelta(days=3)
 def public_page(view):
     """A page of the public site: no sign-in needed, served from the cache, and outside a transaction
     (ATOMIC_REQUESTS would begin one for every request: on SQLite, BEGIN IMMEDIATE takes the write lock)."""
-    return login_not_required(transaction.non_atomic_requests(cached_public_page(view)))
+    return login_not_required(transaction.non_atomic_requests(public_cacheable(view)))
 
 
 def _last_updated(*groups):
@@ -291,7 +291,7 @@ def subscribe(request):
     return redirect("public:subscribe_sent")
 
 
-@cached_public_page
+@public_cacheable
 def _subscribe_page(request):
     form = SubscribeForm(priorities=_priority_choices(), initial={"scope": request.GET.get("priority", ALL)})
     return render(request, "public/subscribe.html", {"form": form, "last_updated": STATEMENTS_REVIEWED})
