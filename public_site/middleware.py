@@ -75,7 +75,7 @@ class PublicSiteMiddleware:
         for name, value in headers:
             response[name] = value
         if self.csp:
-            response[CSP.HEADER_ENFORCE] = self.csp
+            response[str(CSP.HEADER_ENFORCE)] = self.csp
         response["X-Public-Cache"] = "hit"
         return response
 
