@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from public_site.models import ChairsUpdate, PrioritySummary, PublicMeasure, Subscriber, YouSaidWeDid
+from public_site.models import ChairsUpdate, PrioritySummary, PublicMeasure, YouSaidWeDid
 
 
 class PublishableAdmin(SimpleHistoryAdmin):
@@ -14,7 +14,4 @@ class PublishableAdmin(SimpleHistoryAdmin):
 for model in (PrioritySummary, YouSaidWeDid, ChairsUpdate, PublicMeasure):
     admin.site.register(model, PublishableAdmin)
 
-
-@admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
-    list_display = ("email", "priority")
+# Subscribers are not in the admin: a family's address is for sending their updates, not for browsing.
