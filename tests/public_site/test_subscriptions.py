@@ -89,3 +89,33 @@ def test_a_bad_address_is_shown_next_to_the_field(client):
     response = client.post(reverse("public:subscribe"), {"email": "not an address", "scope": "all"})
     assert "Enter an email address in the right format" in response.content.decode()
     assert b"govuk-error-summary" in response.content
+
+
+@pytest.mark.django_db
+def test_a_published_chairs_update_is_sent_to_those_who_asked_for_everything(
+    client, smtp, operations, priority, django_capture_on_commit_callbacks
+):
+    from public_site.models import ChairsUpdate
+    from tests.factories import GroupFactory, MeetingFactory
+
+    Subscriber.objects.create(email="all@example.org", priority=None)
+    meeting = MeetingFactory(group=GroupFactory(board=True))
+    client.force_login(operations)
+    client.post(
+        reverse("public_content:item_add", args=["chairsupdate"]),
+        {
+            "meeting": meeting.pk,
+            "title": "What the Board did in March",
+            "body": "We agreed more staff.",
+            "easy_read": "",
+        },
+    )
+    update = ChairsUpdate.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("public_content:item_publish", args=["chairsupdate", update.pk]), {"action": "publish"}
+        )
+
+    (mail,) = smtp.to("all@example.org")
+    assert mail["Subject"] == "Update: What the Board did in March"
+    assert "We agreed more staff." in smtp.text(mail)
