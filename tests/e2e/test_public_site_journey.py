@@ -2,6 +2,7 @@
 (WCAG 2.2 AA) at 1280 and 375 px, and the site works with JavaScript turned off."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -72,3 +73,29 @@ def test_a_family_signs_up_with_javascript_turned_off(browser, live_server, demo
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     assert context.cookies() == []  # the public site set no cookie at all
     context.close()
+
+
+def test_the_operations_group_writes_checks_and_publishes_a_summary(page, live_server, priority):
+    from send_portal.roles import OPERATIONS_GROUP, ensure_roles
+    from tests.e2e.helpers import sign_in
+    from tests.factories import UserFactory
+
+    ensure_roles()
+    ops = UserFactory(username="opsperson")
+    ops.groups.add(Group.objects.get(name=OPERATIONS_GROUP))
+    sign_in(page, live_server, "opsperson")
+    page.goto(live_server.url + reverse("public_content:index"))
+    assert_accessible(page)
+    page.get_by_role("link", name="Write a summary of priority 1").click()
+    page.get_by_label("Plain title").fill("Plans on time")
+    page.get_by_label("What we are doing").fill(
+        "The LA will facilitate EHCP timeliness improvements across the county."
+    )
+    page.get_by_role("button", name="Save the draft").click()
+    expect(page.get_by_text("Reading age:")).to_be_visible()
+    expect(page.get_by_text("the council", exact=True)).to_be_visible()  # LA, with its plain word
+    assert_accessible(page)
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("is published")).to_be_visible()
+    page.goto(live_server.url + reverse("public:priority", args=[1]))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Plans on time")
