@@ -8,6 +8,7 @@ from actions.models import Priority
 from governance.models import FeedbackItem, Meeting
 from indicators.models import Indicator
 from public_site.models import ChairsUpdate, PrioritySummary, PublicMeasure, YouSaidWeDid
+from send_portal.forms import VersionedForm
 
 ALL = "all"
 
@@ -35,7 +36,7 @@ class SubscribeForm(forms.Form):
         self.fields["scope"].initial = ALL
 
 
-class DraftForm(forms.ModelForm):
+class DraftForm(VersionedForm):
     """A draft of a public item: saving it never changes the public site."""
 
     def __init__(self, *args, **kwargs):

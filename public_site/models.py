@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from send_portal.models import TimeStampedModel
+from send_portal.models import TimeStampedModel, VersionedModel
 
 # Pictures an Easy Read line may show (static/public/pictures/<name>.svg): shipped with the portal, so no
 # uploaded file ever reaches the public site.
@@ -58,11 +58,19 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
 
-class Publishable(TimeStampedModel):
+class Publishable(TimeStampedModel, VersionedModel):
     """Abstract base of a public item: the draft fields named in `text_fields` each have a
     `published_<name>` copy, plus an Easy Read draft and copy, who published it and when."""
 
     text_fields = ()
+    # Publishing is not an edit of the draft: an edit form open meanwhile still saves.
+    unreported_fields = (
+        "published_easy_read",
+        "is_published",
+        "first_published_at",
+        "published_at",
+        "published_by",
+    )
 
     easy_read = models.TextField(
         "Easy Read version",

@@ -44,6 +44,7 @@ from public_site.models import (
     YouSaidWeDid,
 )
 from public_site.tasks import send_confirmation
+from send_portal.base_views import versioned_edit
 from send_portal.rules import who_can
 
 # The date the accessibility statement and privacy notice were last reviewed.
@@ -391,13 +392,19 @@ def _edit(request, kind, instance=None, initial=None, extra=None):
     """Save the draft (never the public copy), then come back to it with its readability."""
     _require_publisher(request)
     model, form_class = EDITORS[kind]
-    form = form_class(request.POST or None, instance=instance, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        item = form.save()
+    conflict = None
+    if instance is None:
+        form = form_class(request.POST or None, initial=initial)
+        saved = request.method == "POST" and form.is_valid()
+        if saved:
+            instance = form.save()
+    else:  # someone else's save since the form was loaded is refused, saying what they changed
+        saved, form, conflict = versioned_edit(request, form_class, instance)
+    if saved:
         messages.success(
             request, "Draft saved. The public site has not changed: publish it when it is ready."
         )
-        return redirect("public_content:item_edit", kind=kind, pk=item.pk)
+        return redirect("public_content:item_edit", kind=kind, pk=instance.pk)
     text = instance.draft_text if instance is not None and instance.pk else ""
     if initial:
         text = "\n\n".join(str(v) for k, v in initial.items() if isinstance(v, str) and k != "easy_read")
@@ -412,6 +419,7 @@ def _edit(request, kind, instance=None, initial=None, extra=None):
             "check": readability.check(text),
             "aim": readability.AIM,
             "pictures": PICTURES,
+            "conflict": conflict,
             **(extra or {}),
         },
     )

@@ -77,3 +77,26 @@ def test_the_chairs_update_is_drafted_from_the_meeting(client, operations, prior
     assert "Backlog down by half." in html
     assert "Letters were hard to read." in html  # the published "you said, we did"
     assert not ChairsUpdate.objects.exists()  # only a prefilled form until saved
+
+
+@pytest.mark.django_db
+def test_a_draft_saved_by_someone_else_meanwhile_is_not_overwritten(client, operations, summary):
+    client.force_login(operations)
+    url = reverse("public_content:item_edit", args=["prioritysummary", summary.pk])
+    loaded = summary.version
+    summary.save_details({"doing": "Their newer words."}, expected_version=loaded)
+
+    response = client.post(
+        url,
+        {
+            "version": loaded,
+            "priority": summary.priority.pk,
+            "title": "Mine",
+            "doing": "My words.",
+            "easy_read": "",
+        },
+    )
+
+    assert "Your changes have not been saved" in response.content.decode()
+    summary.refresh_from_db()
+    assert summary.doing == "Their newer words."
