@@ -29,6 +29,7 @@ $(BIN)/python:
 $(VENV)/.installed: requirements.lock | $(BIN)/python
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv
 	$(BIN)/uv pip install -q --compile-bytecode -p $(BIN)/python -r requirements.lock
+	$(BIN)/python scripts/nltk_cmudict.py
 	touch $@
 
 install: $(VENV)/.installed

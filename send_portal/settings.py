@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "governance",
     "reporting",
     "notifications",
+    "public_site",
     "django_tasks_db",
     "api",
 ]
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "send_portal.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "public_site.middleware.PublicSiteMiddleware",  # before sessions: the public site reads no cookie
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "send_portal.middleware.RequestSizeMiddleware",  # before anything reads the body (the CSRF check)
@@ -187,6 +189,16 @@ else:
 
 # The portal's own address, for links in mail (which has no request to build them from).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- The public site for families (docs/public-site.md) ------------------------------------------------
+# Served under /public/; with PUBLIC_HOST (e.g. progress.example.org, also added to ALLOWED_HOSTS) that
+# host serves the public site at its root and nothing else. Links in mail to families use PUBLIC_SITE_URL.
+PUBLIC_HOST = env.str("PUBLIC_HOST", default="")
+if PUBLIC_HOST and PUBLIC_HOST not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(PUBLIC_HOST)
+PUBLIC_SITE_URL = env.str(
+    "PUBLIC_SITE_URL", default=f"https://{PUBLIC_HOST}" if PUBLIC_HOST else f"{SITE_URL}/public"
+).rstrip("/")
 
 # --- Background tasks -------------------------------------------------------------------------------
 # django.tasks with django-tasks-db: tasks wait in the database until `manage.py db_worker` runs them

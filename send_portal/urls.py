@@ -46,6 +46,8 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("reporting.urls")),
     path("", include("api.urls")),
+    path("public/", include("public_site.urls")),
+    path("public-content/", include("public_site.editor_urls")),
 ]
 handler404 = "send_portal.views.page_not_found"
 handler500 = "send_portal.views.server_error"

@@ -20,6 +20,7 @@ from governance.models import BoardPack, Escalation
 from governance.services import board_pack_context
 from indicators.models import Measurement
 from notifications.models import ItemReason, MessageKind, Preference, SentItem, SentMessage
+from public_site.models import ChairsUpdate, PrioritySummary, PublicMeasure, YouSaidWeDid
 from reporting.models import EvidencePack, PeriodSnapshot
 from send_portal.models import Partnership, StaleEdit
 from tests.factories import (
@@ -106,6 +107,11 @@ def _meeting():
     return meeting
 
 
+def _published(item):
+    item.publish(by=UserFactory())
+    return item
+
+
 def _access(model, **fields):
     return lambda: model.objects.create(
         user_agent="Firefox", ip_address="127.0.0.1", username="someone", path_info="/admin/login/", **fields
@@ -155,6 +161,22 @@ MAKERS = {
         starts_on=date(2025, 4, 1),
         ends_on=date(2026, 1, 31),
         requested_by=UserFactory(),
+    ),
+    "public_site.PrioritySummary": lambda: _published(
+        PrioritySummary.objects.create(
+            priority=PriorityFactory(), title="Plans on time", doing="We hired staff."
+        )
+    ),
+    "public_site.YouSaidWeDid": lambda: _published(
+        YouSaidWeDid.objects.create(
+            priority=PriorityFactory(), feedback_item=FeedbackItemFactory(), you_said="Said.", we_did="Did."
+        )
+    ),
+    "public_site.ChairsUpdate": lambda: _published(
+        ChairsUpdate.objects.create(meeting=MeetingFactory(), title="What the Board did", body="We met.")
+    ),
+    "public_site.PublicMeasure": lambda: _published(
+        PublicMeasure.objects.create(indicator=IndicatorFactory(), name="Plans on time", sentence="Up.")
     ),
 }
 

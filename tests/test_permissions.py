@@ -11,6 +11,8 @@ from django.utils import timezone
 from api.models import AccessToken
 from governance.models import BoardPack, BoardPackRequest, CalendarFeed, Escalation, PackRequestStatus
 from notifications.services import unsubscribe_token
+from public_site import services as public_services
+from public_site.models import ChairsUpdate, PrioritySummary, Subscriber
 from reporting.models import EvidencePack, PackStatus
 from reporting.snapshots import close_period
 from send_portal.models import PlanImportRun
@@ -145,6 +147,25 @@ MATRIX = {
     "api:token_revoke": ("post", (302, 404, 404, 404, 404, 404)),
     "api:schema": ("get", (200, 200, 200, 200, 200, 200)),  # describes the API, holds no data
     "api:docs": ("get", (302, 200, 200, 200, 200, 200)),
+    # The public site for families (issue 16): no sign-in, the same page for everyone.
+    "public:home": ("get", (200, 200, 200, 200, 200, 200)),
+    "public:priority": ("get", (200, 200, 200, 200, 200, 200)),
+    "public:yousaidwedid_list": ("get", (200, 200, 200, 200, 200, 200)),
+    "public:chairsupdate_list": ("get", (200, 200, 200, 200, 200, 200)),
+    "public:chairsupdate_detail": ("get", (200, 200, 200, 200, 200, 200)),
+    "public:easy_read": ("get", (200, 200, 200, 200, 200, 200)),
+    "public:accessibility": ("get", (200, 200, 200, 200, 200, 200)),
+    "public:privacy": ("get", (200, 200, 200, 200, 200, 200)),
+    "public:feed": ("get", (200, 200, 200, 200, 200, 200)),
+    "public:subscribe": ("get", (200, 200, 200, 200, 200, 200)),
+    "public:subscribe_sent": ("get", (200, 200, 200, 200, 200, 200)),
+    "public:subscribe_confirm": ("get", (200, 200, 200, 200, 200, 200)),
+    "public:unsubscribe": ("get", (200, 200, 200, 200, 200, 200)),
+    # Writing and publishing it: the Operations Group and administrators.
+    "public_content:index": ("get", (302, 403, 403, 403, 200, 200)),
+    "public_content:item_add": ("get", (302, 403, 403, 403, 200, 200)),
+    "public_content:item_edit": ("get", (302, 403, 403, 403, 200, 200)),
+    "public_content:item_publish": ("post", (302, 403, 403, 403, 302, 302)),
 }
 
 
@@ -198,7 +219,38 @@ def world(priority, lead, other_lead):
         pdf=b"%PDF-1.7 pack",
         zip_file=b"PK",
     )
+    world.update(public_world(priority, world["meeting"]))
     return world
+
+
+def public_world(priority, meeting):
+    """`priority`'s published plain-English summary, with an Easy Read version, and a published chair's
+    update of `meeting`; and a confirmed subscriber."""
+    summary = PrioritySummary.objects.create(
+        priority=priority, title="Plans on time", doing="We hired staff.", easy_read="We hired staff."
+    )
+    summary.publish(by=None)
+    update = ChairsUpdate.objects.create(meeting=meeting, title="What the Board did", body="We met.")
+    update.publish(by=None)
+    return {
+        "public_summary": summary,
+        "chairs_update": update,
+        "subscriber": Subscriber.objects.create(email="family@example.org", priority=priority),
+    }
+
+
+def public_url_args(world):
+    summary = world["public_summary"]
+    return {
+        "public:priority": [world["priority"].number],
+        "public:chairsupdate_detail": [world["chairs_update"].pk],
+        "public:easy_read": ["priority", summary.pk],
+        "public:subscribe_confirm": [public_services.confirmation_token("new@example.org", None)],
+        "public:unsubscribe": [public_services.unsubscribe_token(world["subscriber"])],
+        "public_content:item_add": ["prioritysummary"],
+        "public_content:item_edit": ["prioritysummary", summary.pk],
+        "public_content:item_publish": ["prioritysummary", summary.pk],
+    }
 
 
 def governance_world(action):
@@ -250,6 +302,7 @@ def url_for(name, world):
         "reporting:evidencepack_detail": [world["evidence_pack"].pk],
         "reporting:evidencepack_pdf": [world["evidence_pack"].pk],
         "reporting:evidencepack_zip": [world["evidence_pack"].pk],
+        **public_url_args(world),
     }.get(name, [])
     return reverse(name, args=args)
 

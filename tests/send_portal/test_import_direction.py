@@ -68,3 +68,20 @@ def test_what_the_board_pack_reads_of_reporting_imports_no_governance_module(pat
     not import governance back (a meeting is named by string)."""
     governance = [m for m in imported_modules(path) if m.split(".")[0] == "governance"]
     assert governance == [], f"{path} imports {governance}"
+
+
+# The families' site reads the apps below it; only the project's URLs, settings and the demo loader command
+# (which loads its demo content, as it does reporting's) name it.
+MAY_IMPORT_PUBLIC_SITE = {"send_portal/urls.py", "send_portal/management/commands/load_plan.py"}
+
+
+@pytest.mark.parametrize(
+    "app", ["send_portal", "actions", "indicators", "governance", "reporting", "notifications", "api"]
+)
+def test_nothing_below_the_public_site_imports_it(app):
+    for path in sorted((ROOT / app).glob("**/*.py")):
+        relative = str(path.relative_to(ROOT))
+        if "migrations" in path.parts or relative in MAY_IMPORT_PUBLIC_SITE:
+            continue
+        public = [m for m in imported_modules(relative) if m.split(".")[0] == "public_site"]
+        assert public == [], f"{relative} imports {public}"

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from public_site.demo import load_demo_public_site
 from reporting.demo import load_demo_highlight_reports, load_demo_periods
 from send_portal.plan_loader import DEFAULT_PLAN_FILE, DEMO_PASSWORD, PlanFileError, load_plan, story_day
 
@@ -64,10 +65,11 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing was loaded. {error}") from error
         # The shipped demo plan also gets its highlight reports (reporting/demo.py), for the Board meetings
         # around the day its story stands at: today when its dates were moved, the file's own day if not.
-        demo_reports = demo_periods = 0
+        demo_reports = demo_periods = demo_public = 0
         if Path(path) == DEFAULT_PLAN_FILE:
             demo_reports = load_demo_highlight_reports(today=story_day(path, report.months_moved))
             demo_periods = load_demo_periods(today=story_day(path, report.months_moved))
+            demo_public = load_demo_public_site(today=story_day(path, report.months_moved))
 
         if report.skipped:
             self.stdout.write(
@@ -91,6 +93,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  Demonstration reporting periods: {demo_periods} created (all but the last closed)"
             )
+        if demo_public:
+            self.stdout.write(f"  Demonstration public site for families: {demo_public} items published")
         if not report.changed:
             self.stdout.write("Nothing changed: the database already matches the file.")
         self._write_notes(report)
