@@ -28,7 +28,7 @@ def _publisher():
 def load_demo_public_site(path=DEMO_FILE, today=None):
     """Create and publish the demo's public items that are missing; returns how many were created."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    priorities = Priority.objects.in_bulk(field_name="number")
+    priorities = {p.number: p for p in Priority.objects.all()}  # the current plan's: numbers are unique per version
     by = _publisher()
     created = []
     with transaction.atomic():
@@ -61,9 +61,8 @@ def load_demo_public_site(path=DEMO_FILE, today=None):
                     what_changed=entry.get("what_changed", ""),
                 )
             )
-        indicators = Indicator.objects.in_bulk(
-            [m["indicator"] for m in data.get("measures", [])], field_name="code"
-        )
+        codes = [m["indicator"] for m in data.get("measures", [])]
+        indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
         for entry in data.get("measures", []):
             indicator = indicators.get(entry["indicator"])
             if indicator is None or PublicMeasure.objects.filter(indicator=indicator).exists():
