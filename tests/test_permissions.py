@@ -11,6 +11,7 @@ from django.utils import timezone
 from api.models import AccessToken
 from governance.models import BoardPack, BoardPackRequest, CalendarFeed, Escalation, PackRequestStatus
 from notifications.services import unsubscribe_token
+from send_portal.models import Review
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
@@ -119,6 +120,9 @@ MATRIX = {
     "reporting:highlightreport_detail": ("get", (302, 200, 200, 200, 200, 200)),
     "reporting:highlightreport_add": ("get", (302, 403, 200, 403, 200, 200)),
     "reporting:highlightreport_edit": ("get", (302, 403, 200, 403, 200, 200)),
+    "reporting:sign_off": ("get", (302, 403, 403, 403, 200, 200)),
+    "reporting:submission_approve": ("post", (302, 403, 403, 403, 302, 302)),
+    "reporting:submission_return": ("get", (302, 403, 403, 403, 200, 200)),
     # Each person's own API tokens; the world's token is someone else's, so nobody can revoke it.
     "api:token_list": ("get", (302, 200, 200, 200, 200, 200)),
     "api:token_revoke": ("post", (302, 404, 404, 404, 404, 404)),
@@ -162,6 +166,8 @@ def world(priority, lead, other_lead):
     # A report of `priority` to an earlier Board meeting (the add URL writes one to world["meeting"]).
     earlier = MeetingFactory(group=world["meeting"].group, date=world["meeting"].date - timedelta(days=28))
     world["report"] = HighlightReportFactory(priority=priority, meeting=earlier)
+    # An update the lead submitted, awaiting the Operations Group's sign-off.
+    world["submitted"] = ProgressUpdateFactory(action=action, review=Review.SUBMITTED, submitted_by=lead)
     return world
 
 
@@ -204,6 +210,9 @@ def url_for(name, world):
         "reporting:highlightreport_add": [world["meeting"].pk, world["priority"].number],
         "reporting:highlightreport_detail": [world["report"].pk],
         "reporting:highlightreport_edit": [world["report"].pk],
+        "reporting:sign_off": [],
+        "reporting:submission_approve": ["update", world["submitted"].pk],
+        "reporting:submission_return": ["update", world["submitted"].pk],
     }.get(name, [])
     return reverse(name, args=args)
 
@@ -269,6 +278,8 @@ def test_a_forbidden_page_says_who_can_do_it(request, client, world, role):
         "/actions/NO-SUCH/edit/",
         "/priorities/99/",
         "/actions/P1.1/updates/999999/evidence/",
+        "/sign-off/update/999999/return/",
+        "/sign-off/no-such-kind/1/return/",
     ],
 )
 def test_pages_for_things_that_do_not_exist_answer_404(client, world, operations, path):
