@@ -126,7 +126,9 @@ class ProgressUpdateForm(forms.ModelForm):
             "status": {"required": "Select the action's status now"},
             "narrative": {"required": "Describe the progress made since the last update"},
             "evidence_link": {"invalid": "Enter a full web address for the evidence, starting https://"},
-            "impact_link": {"invalid": "Enter a full web address for the evidence of impact, starting https://"},
+            "impact_link": {
+                "invalid": "Enter a full web address for the evidence of impact, starting https://"
+            },
         }
         widgets = {"status": forms.RadioSelect}
 
@@ -264,7 +266,9 @@ class ProgressUpdateForm(forms.ModelForm):
             "impact_narrative": self.cleaned_data["impact_narrative"],
             "impact_link": self.cleaned_data["impact_link"],
             "impact_file": self.cleaned_data.get("impact_file") or "",
-            "impact_name": self.cleaned_data["impact_file"].name[:255] if self.cleaned_data.get("impact_file") else "",
+            "impact_name": self.cleaned_data["impact_file"].name[:255]
+            if self.cleaned_data.get("impact_file")
+            else "",
         }
         if self.cleaned_data.get("revised_due_date"):
             details["revised_due_date"] = self.cleaned_data["revised_due_date"]

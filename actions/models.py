@@ -702,7 +702,11 @@ class Action(TimeStampedModel, VersionedModel):
         """The date impact was first evidenced, by approved updates since the action was last marked
         complete (None when it is not delivered, or no approved update gave evidence of impact): the one
         rule for "Impact evidenced". One query."""
-        rows = self.updates.approved().order_by("-date", "-created", "-pk").values_list("status", "impact_narrative", "date")
+        rows = (
+            self.updates.approved()
+            .order_by("-date", "-created", "-pk")
+            .values_list("status", "impact_narrative", "date")
+        )
         evidenced_on = None
         for status, impact, day in rows:
             if status != Status.COMPLETE:
@@ -724,7 +728,9 @@ class Action(TimeStampedModel, VersionedModel):
         if derived == (self.status, self.completed_on, self.last_update_on, self.impact_evidenced_on):
             return False  # nothing changed: no save, no history row
         self.status, self.completed_on, self.last_update_on, self.impact_evidenced_on = derived
-        self.save(update_fields=["status", "completed_on", "last_update_on", "impact_evidenced_on", "updated"])
+        self.save(
+            update_fields=["status", "completed_on", "last_update_on", "impact_evidenced_on", "updated"]
+        )
         return True
 
     def apply_approved_update(self, update):
@@ -734,12 +740,24 @@ class Action(TimeStampedModel, VersionedModel):
         current = Action.objects.select_for_update().get(pk=self.pk)
         was = current.status
         derived = (*current.derived_status(), current.derived_impact_evidenced_on())
-        if derived == (current.status, current.completed_on, current.last_update_on, current.impact_evidenced_on):
+        if derived == (
+            current.status,
+            current.completed_on,
+            current.last_update_on,
+            current.impact_evidenced_on,
+        ):
             return
         self.status, self.completed_on, self.last_update_on, self.impact_evidenced_on = derived
         self.version = current.version + 1
         self.save(
-            update_fields=["status", "completed_on", "last_update_on", "impact_evidenced_on", "version", "updated"]
+            update_fields=[
+                "status",
+                "completed_on",
+                "last_update_on",
+                "impact_evidenced_on",
+                "version",
+                "updated",
+            ]
         )
         if self.status == Status.OFF_TRACK and was != Status.OFF_TRACK:
             marked_off_track.send(sender=Action, action=self, update=update)
@@ -837,16 +855,6 @@ def evidence_path(update, filename):
 class ProgressUpdateQuerySet(ReviewQuerySet):
     def visible_to(self, user):
         return self if user.is_authenticated else self.none()
-
-    def returned_to(self, user):
-        """Updates returned to the user (the lead of the action or its priority) that no newer update of
-        theirs has answered yet: what their My actions page asks them to resubmit."""
-        newer = ProgressUpdate.objects.filter(action=models.OuterRef("action"), created__gt=models.OuterRef("created"))
-        return (
-            self.returned()
-            .filter(Q(action__priority__lead=user) | Q(action__lead=user) | Q(submitted_by=user))
-            .exclude(models.Exists(newer))
-        )
 
     def latest_first(self):
         return self.order_by("-date", "-created", "-pk")

@@ -186,7 +186,9 @@ def evidence_download(request, ref, pk):
     update = get_object_or_404(ProgressUpdate, action=action, pk=pk)
     # ?impact=1: the update's evidence of impact, else its evidence of delivery.
     stored, name = (
-        (update.impact_file, update.impact_name) if request.GET.get("impact") else (update.evidence_file, update.evidence_name)
+        (update.impact_file, update.impact_name)
+        if request.GET.get("impact")
+        else (update.evidence_file, update.evidence_name)
     )
     if not stored:
         raise Http404("This update has no such evidence file.")

@@ -144,7 +144,8 @@ def plan_changes(meeting, today=None):
     )
     changes.revised_due_dates = _revised_due_dates(start, end)
     changes.new_values = list(
-        Measurement.objects.approved().filter(recorded_at__gte=_start_of(start), recorded_at__lt=_start_of(end))
+        Measurement.objects.approved()
+        .filter(recorded_at__gte=_start_of(start), recorded_at__lt=_start_of(end))
         .select_related("indicator")
         .order_by("indicator__code", "period_end", "pk")
     )
@@ -156,7 +157,8 @@ def plan_changes(meeting, today=None):
 def _action_changes(changes, start, end):
     """New progress updates in the window, and the status changes and completions they made."""
     new_updates = list(
-        ProgressUpdate.objects.approved().filter(date__gte=start, date__lt=end)
+        ProgressUpdate.objects.approved()
+        .filter(date__gte=start, date__lt=end)
         .select_related("action__priority", "author")
         .order_by("action__ref_sort", "date", "created", "pk")
     )
@@ -167,8 +169,10 @@ def _action_changes(changes, start, end):
         after[update.action_id] = (update.status, update.date)
     # Each touched action's status when the window opened: its latest update before it (one query, so the
     # cost follows the window, not the whole history of the plan).
-    earlier = ProgressUpdate.objects.approved().filter(action=OuterRef("pk"), date__lt=start).order_by(
-        "-date", "-created", "-pk"
+    earlier = (
+        ProgressUpdate.objects.approved()
+        .filter(action=OuterRef("pk"), date__lt=start)
+        .order_by("-date", "-created", "-pk")
     )
     in_window = ProgressUpdate.objects.approved().filter(date__gte=start, date__lt=end).values("action_id")
     before = dict(
@@ -333,7 +337,9 @@ PACK_VALUES_SHOWN = 8  # the latest values of each indicator in the appendix; th
 
 def latest_update_fields():
     """Annotations with each action's latest approved progress update (by the same ordering as its status)."""
-    latest = ProgressUpdate.objects.approved().filter(action=OuterRef("pk")).order_by("-date", "-created", "-pk")
+    latest = (
+        ProgressUpdate.objects.approved().filter(action=OuterRef("pk")).order_by("-date", "-created", "-pk")
+    )
     return {
         "latest_narrative": Subquery(latest.values("narrative")[:1]),
         "latest_mitigation": Subquery(latest.values("mitigation")[:1]),

@@ -38,5 +38,10 @@ def _pack_ready(sender, pack, **kwargs):
 @receiver(submission_returned, dispatch_uid="notifications_returned")
 def _returned(sender, submission, **kwargs):
     transaction.on_commit(
-        partial(tasks.notify_returned.enqueue, submission._meta.label, submission.pk, submission.reviewed_at.isoformat())
+        partial(
+            tasks.notify_returned.enqueue,
+            submission._meta.label,
+            submission.pk,
+            submission.reviewed_at.isoformat(),
+        )
     )

@@ -15,6 +15,13 @@ class HighlightReportAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["actions", "indicators"]
     raw_id_fields = ["author"]
     # Sign-off happens on the sign-off page, by the rule (never one's own); here it is only read.
-    sign_off_fields = ["review", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at", "return_reason"]
+    sign_off_fields = [
+        "review",
+        "submitted_by",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+        "return_reason",
+    ]
     fields += sign_off_fields
     readonly_fields = sign_off_fields

@@ -114,7 +114,10 @@ def submission_return(request, kind, pk):
     """Return one submission to its lead with a reason (required, said next to the field)."""
     submission = _submission(request.user, kind, pk)
     if not submission.is_awaiting_sign_off:
-        messages.info(request, f"{submission} is not awaiting sign-off: it is {submission.get_review_display().lower()}.")
+        messages.info(
+            request,
+            f"{submission} is not awaiting sign-off: it is {submission.get_review_display().lower()}.",
+        )
         return redirect("reporting:sign_off")
     if not request.user.has_perm("send_portal.sign_off", submission):
         raise PermissionDenied(who_can("send_portal.sign_off"))
@@ -122,7 +125,9 @@ def submission_return(request, kind, pk):
     if request.method == "POST" and form.is_valid():
         try:
             submission.return_to_lead(
-                by=request.user, reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"]
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
             )
         except SignOffRefused as refused:
             messages.error(request, refused.message)

@@ -60,7 +60,9 @@ def priority_summaries(priorities, *, by=None, with_citations=False):
     if by is not None:
         every = every.filter(meeting__date__lte=by)
     waiting = {}
-    for priority_id, meeting_id in every.awaiting_sign_off().order_by().values_list("priority_id", "meeting_id"):
+    for priority_id, meeting_id in (
+        every.awaiting_sign_off().order_by().values_list("priority_id", "meeting_id")
+    ):
         waiting.setdefault(priority_id, set()).add(meeting_id)
     reports = every.approved()
     ranked = reports.annotate(

@@ -231,7 +231,11 @@ class ReviewedModel(models.Model):
         with transaction.atomic():
             current = type(self)._default_manager.select_for_update().get(pk=self.pk)
             if current.review != Review.SUBMITTED:
-                when = f" on {timezone.localtime(current.reviewed_at):%-d %B %Y at %H:%M}" if current.reviewed_at else ""
+                when = (
+                    f" on {timezone.localtime(current.reviewed_at):%-d %B %Y at %H:%M}"
+                    if current.reviewed_at
+                    else ""
+                )
                 who = f" by {current.reviewed_by.display_name}" if current.reviewed_by_id else ""
                 raise SignOffRefused(
                     f"This {self.submission_kind} is not awaiting sign-off: it was already "

@@ -56,7 +56,11 @@ WHO_CAN["send_portal.import_plan"] = "Only the Operations Group and administrato
 @rules.predicate
 def submitted_it(user, submission):
     """The user submitted this progress update, indicator value or highlight report."""
-    return submission is not None and submission.submitted_by_id is not None and submission.submitted_by_id == user.pk
+    return (
+        submission is not None
+        and submission.submitted_by_id is not None
+        and submission.submitted_by_id == user.pk
+    )
 
 
 rules.add_perm("send_portal.view_sign_off", is_operations | is_administrator)

@@ -57,7 +57,10 @@ def dashboard(request):
     attention = Action.objects.visible_to(user).for_table().needing_attention(today)
     # The latest approved updates: what the Board is told (those awaiting sign-off are on the actions' pages).
     updates = (
-        ProgressUpdate.objects.visible_to(user).approved().select_related("action", "author").latest_first()[:8]
+        ProgressUpdate.objects.visible_to(user)
+        .approved()
+        .select_related("action", "author")
+        .latest_first()[:8]
     )
     # Counts and "where should the Board look" from each indicator's cached digest: no indicator is read.
     digests = digests_of(Indicator.objects.visible_to(user))  # 1 query

@@ -3,39 +3,43 @@ and how many of their submissions await sign-off. A template tag, because My act
 actions app, which may not import the indicators and reporting apps that hold values and reports."""
 
 from django import template
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from actions.models import ProgressUpdate
 from indicators.models import Measurement
 from reporting.models import HighlightReport
+from send_portal.models import Review
 
 register = template.Library()
 
 
 @register.inclusion_tag("reporting/_returned_to_you.html")
 def returned_to_you(user):
-    """Returned updates (not yet answered by a newer one), values and highlight reports of the user's
-    actions, indicators and priorities, and how many of their submissions await sign-off. Four queries."""
-    updates = list(
-        ProgressUpdate.objects.returned_to(user)
-        .select_related("action", "reviewed_by")
-        .order_by("-reviewed_at", "-pk")
+    """What was returned of the user's work (their actions and priorities, their indicators, and whatever
+    they submitted) with the reasons, updates only while no newer update answers them; and how many of
+    those awaiting sign-off. Three queries, one per kind."""
+    unanswered = ~Exists(
+        ProgressUpdate.objects.filter(action=OuterRef("action"), created__gt=OuterRef("created"))
     )
-    values = list(
-        Measurement.objects.returned()
+    updates = (
+        ProgressUpdate.objects.exclude(review=Review.APPROVED)
+        .filter(Q(action__priority__lead=user) | Q(action__lead=user) | Q(submitted_by=user))
+        .annotate(unanswered=unanswered)
+        .select_related("action", "reviewed_by")
+    )
+    values = (
+        Measurement.objects.exclude(review=Review.APPROVED)
         .filter(Q(indicator__priority__lead=user) | Q(indicator__owner=user) | Q(submitted_by=user))
         .select_related("indicator", "reviewed_by")
-        .order_by("-reviewed_at", "-pk")
     )
-    reports = list(
-        HighlightReport.objects.returned()
+    reports = (
+        HighlightReport.objects.exclude(review=Review.APPROVED)
         .filter(Q(priority__lead=user) | Q(submitted_by=user))
         .select_related("priority", "meeting", "reviewed_by")
-        .order_by("-reviewed_at", "-pk")
     )
-    awaiting = (
-        ProgressUpdate.objects.awaiting_sign_off().filter(submitted_by=user).count()
-        + Measurement.objects.awaiting_sign_off().filter(submitted_by=user).count()
-        + HighlightReport.objects.awaiting_sign_off().filter(submitted_by=user).count()
-    )
-    return {"updates": updates, "values": values, "reports": reports, "awaiting": awaiting}
+    context = {"awaiting": 0}
+    for name, rows in (("updates", updates), ("values", values), ("reports", reports)):
+        rows = list(rows.order_by("-reviewed_at", "-pk"))
+        context["awaiting"] += sum(1 for row in rows if row.is_awaiting_sign_off)
+        context[name] = [row for row in rows if row.is_returned and getattr(row, "unanswered", True)]
+    return context

@@ -30,7 +30,11 @@ def post_update(client, action, **data):
 def lead_marks_off_track(client, lead, action):
     client.force_login(lead)
     response = post_update(
-        client, action, status=Status.OFF_TRACK, mitigation="Agency cover asked for.", overdue_reason="Slipped."
+        client,
+        action,
+        status=Status.OFF_TRACK,
+        mitigation="Agency cover asked for.",
+        overdue_reason="Slipped.",
     )
     assert response.status_code == 302
     action.refresh_from_db()
@@ -99,7 +103,11 @@ def test_the_api_gives_the_approved_status_and_the_updates_sign_off_state(client
     given = api.get("/api/v1/progress-updates/").json()["results"][0]
 
     assert (row["status"], row["updates_awaiting_sign_off"]) == ("not_started", 1)
-    assert (given["id"], given["review"], given["review_label"]) == (update.pk, "submitted", "Awaiting sign-off")
+    assert (given["id"], given["review"], given["review_label"]) == (
+        update.pk,
+        "submitted",
+        "Awaiting sign-off",
+    )
 
 
 def test_approving_the_update_makes_it_the_actions_status(client, lead, operations, action):
@@ -109,7 +117,11 @@ def test_approving_the_update_makes_it_the_actions_status(client, lead, operatio
     update.approve(by=operations)
 
     action.refresh_from_db()
-    assert (action.status, action.last_update_on, action.version) == (Status.OFF_TRACK, update.date, version + 1)
+    assert (action.status, action.last_update_on, action.version) == (
+        Status.OFF_TRACK,
+        update.date,
+        version + 1,
+    )
     update.refresh_from_db()
     assert (update.review, update.reviewed_by) == (Review.APPROVED, operations)
 
@@ -130,7 +142,9 @@ def test_history_records_the_sign_off_of_an_update(client, lead, operations, act
 
     update.return_to_lead(by=operations, reason="Say which posts.")
 
-    reviews = list(update.history.order_by("history_date").values_list("review", "history_user", "return_reason"))
+    reviews = list(
+        update.history.order_by("history_date").values_list("review", "history_user", "return_reason")
+    )
     assert reviews == [(Review.SUBMITTED, lead.pk, ""), (Review.RETURNED, operations.pk, "Say which posts.")]
 
 
@@ -167,7 +181,11 @@ def test_a_later_approved_update_adds_the_evidence_of_impact(client, lead, opera
 
     # Already delivered: the follow-up needs no evidence of delivery again, only the impact.
     response = post_update(
-        client, action, status=Status.COMPLETE, narrative="Six months on.", impact_narrative="Waits fell to 14 weeks."
+        client,
+        action,
+        status=Status.COMPLETE,
+        narrative="Six months on.",
+        impact_narrative="Waits fell to 14 weeks.",
     )
     assert response.status_code == 302
     later = action.updates.latest_first().first()
@@ -179,7 +197,10 @@ def test_a_later_approved_update_adds_the_evidence_of_impact(client, lead, opera
     assert action.impact_evidenced_on == later.date
     assert "impact evidenced" in action.reading().text
     row = token_client(operations).get("/api/v1/actions/").json()["results"][0]
-    assert (row["delivered_on"], row["impact_evidenced_on"]) == (later.date.isoformat(), later.date.isoformat())
+    assert (row["delivered_on"], row["impact_evidenced_on"]) == (
+        later.date.isoformat(),
+        later.date.isoformat(),
+    )
 
 
 def test_evidence_of_impact_on_an_update_that_does_not_mark_complete_is_refused(client, lead, action):
@@ -197,13 +218,20 @@ def test_marking_complete_still_needs_evidence_of_delivery(client, lead, action)
 
     response = post_update(client, action, status=Status.COMPLETE, impact_narrative="Waits fell.")
 
-    assert "Add a link to evidence or upload a file that shows the action is complete" in response.content.decode()
+    assert (
+        "Add a link to evidence or upload a file that shows the action is complete"
+        in response.content.decode()
+    )
     assert not ProgressUpdate.objects.exists()
 
 
 def test_a_reopened_action_loses_its_impact_evidence(operations, lead, action, without_sign_off):
     action.record_update(
-        author=lead, status=Status.COMPLETE, narrative="Done.", evidence_link="https://e.org", impact_narrative="Better."
+        author=lead,
+        status=Status.COMPLETE,
+        narrative="Done.",
+        evidence_link="https://e.org",
+        impact_narrative="Better.",
     )
     action.refresh_from_db()
     assert action.impact_evidenced_on is not None

@@ -77,7 +77,10 @@ def test_the_api_gives_each_values_sign_off_state(indicator, lead, operations):
 
     rows = token_client(operations).get("/api/v1/measurements/").json()["results"]
 
-    assert [(r["period_end"], r["review"]) for r in rows] == [("2025-01-31", "approved"), ("2025-02-28", "submitted")]
+    assert [(r["period_end"], r["review"]) for r in rows] == [
+        ("2025-01-31", "approved"),
+        ("2025-02-28", "submitted"),
+    ]
 
 
 def test_with_sign_off_turned_off_a_value_is_read_at_once(indicator, lead, without_sign_off):
@@ -91,6 +94,8 @@ def test_the_record_page_offers_to_correct_a_returned_value(indicator, lead, ope
     value.return_to_lead(by=operations, reason="Check it.")
     client.force_login(lead)
 
-    response = client.get(reverse("indicators:measurement_add", args=[indicator.code]) + "?period_end=2025-02-28")
+    response = client.get(
+        reverse("indicators:measurement_add", args=[indicator.code]) + "?period_end=2025-02-28"
+    )
 
     assert response.context["form"].initial["correct"] is True

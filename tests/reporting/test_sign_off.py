@@ -80,7 +80,10 @@ def test_approving_something_already_signed_off_says_so(client, operations, subm
 
     response = client.post(approve_url("update", submitted), follow=True)
 
-    assert "is not awaiting sign-off: it was already returned to the lead by Sam Other" in response.content.decode()
+    assert (
+        "is not awaiting sign-off: it was already returned to the lead by Sam Other"
+        in response.content.decode()
+    )
     submitted.refresh_from_db()
     assert submitted.review == Review.RETURNED
 
@@ -115,7 +118,9 @@ def test_a_returned_update_reaches_the_leads_page_and_mail(
 ):
     client.force_login(operations)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(return_url("update", submitted), {"reason": "Say which two posts were filled."})
+        response = client.post(
+            return_url("update", submitted), {"reason": "Say which two posts were filled."}
+        )
     assert response.status_code == 302
 
     client.force_login(lead)
@@ -132,13 +137,15 @@ def test_a_returned_update_reaches_the_leads_page_and_mail(
 def test_a_new_update_answers_the_return(client, operations, lead, submitted):
     submitted.return_to_lead(by=operations, reason="Which posts?")
     submitted.action.refresh_from_db()
-    submitted.action.record_update(author=lead, status=Status.AT_RISK, narrative="Posts 1 and 2.", mitigation="x")
+    submitted.action.record_update(
+        author=lead, status=Status.AT_RISK, narrative="Posts 1 and 2.", mitigation="x"
+    )
     client.force_login(lead)
 
     page = client.get(reverse("actions:action_mine")).content.decode()
 
     assert "Which posts?" not in page
-    assert "1 of your submissions is awaiting sign-off" in page
+    assert "1 update, value or report of your work is awaiting sign-off" in page
 
 
 def test_a_returned_value_is_corrected_and_goes_back_for_sign_off(client, operations, lead, priority):
@@ -194,7 +201,9 @@ def test_a_leads_highlight_report_is_not_the_boards_until_approved(
     assert summary.report == report and not summary.newer_awaiting
 
 
-def test_a_returned_report_edited_by_the_lead_goes_back_for_sign_off(client, lead, operations, priority, board_meeting):
+def test_a_returned_report_edited_by_the_lead_goes_back_for_sign_off(
+    client, lead, operations, priority, board_meeting
+):
     client.force_login(lead)
     write_report(client, board_meeting, priority)
     report = HighlightReport.objects.get()
@@ -202,16 +211,26 @@ def test_a_returned_report_edited_by_the_lead_goes_back_for_sign_off(client, lea
 
     response = client.post(
         reverse("reporting:highlightreport_edit", args=[report.pk]),
-        {"version": report.version, "assessment": Assessment.SOME_CONCERNS, "reason": "P1.2 and P1.3 are behind.",
-         "ask_kind": Ask.NONE},
+        {
+            "version": report.version,
+            "assessment": Assessment.SOME_CONCERNS,
+            "reason": "P1.2 and P1.3 are behind.",
+            "ask_kind": Ask.NONE,
+        },
     )
 
     assert response.status_code == 302
     report.refresh_from_db()
-    assert (report.review, report.reason, report.return_reason) == (Review.SUBMITTED, "P1.2 and P1.3 are behind.", "")
+    assert (report.review, report.reason, report.return_reason) == (
+        Review.SUBMITTED,
+        "P1.2 and P1.3 are behind.",
+        "",
+    )
 
 
-def test_approving_a_report_changed_since_the_page_was_read_is_refused(client, lead, operations, priority, board_meeting):
+def test_approving_a_report_changed_since_the_page_was_read_is_refused(
+    client, lead, operations, priority, board_meeting
+):
     client.force_login(lead)
     write_report(client, board_meeting, priority)
     report = HighlightReport.objects.get()
@@ -224,7 +243,9 @@ def test_approving_a_report_changed_since_the_page_was_read_is_refused(client, l
     assert report.review == Review.SUBMITTED
 
 
-def test_with_sign_off_turned_off_a_report_is_the_boards_at_once(client, lead, priority, board_meeting, without_sign_off):
+def test_with_sign_off_turned_off_a_report_is_the_boards_at_once(
+    client, lead, priority, board_meeting, without_sign_off
+):
     client.force_login(lead)
     write_report(client, board_meeting, priority)
 

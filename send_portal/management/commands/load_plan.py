@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reporting.demo import load_demo_highlight_reports
+from reporting.demo import load_demo_highlight_reports, load_demo_sign_off
 from send_portal.plan_loader import DEFAULT_PLAN_FILE, DEMO_PASSWORD, PlanFileError, load_plan, story_day
 
 
@@ -64,9 +64,10 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing was loaded. {error}") from error
         # The shipped demo plan also gets its highlight reports (reporting/demo.py), for the Board meetings
         # around the day its story stands at: today when its dates were moved, the file's own day if not.
-        demo_reports = 0
+        demo_reports = demo_sign_off = 0
         if Path(path) == DEFAULT_PLAN_FILE:
             demo_reports = load_demo_highlight_reports(today=story_day(path, report.months_moved))
+            demo_sign_off = load_demo_sign_off(today=story_day(path, report.months_moved))
 
         if report.skipped:
             self.stdout.write(
@@ -86,6 +87,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}")
         if demo_reports:
             self.stdout.write(f"  Demonstration highlight reports: {demo_reports} created")
+        if demo_sign_off:
+            self.stdout.write(
+                f"  Demonstration sign-off: {demo_sign_off} updates submitted (one of them returned with a reason)"
+            )
         if not report.changed:
             self.stdout.write("Nothing changed: the database already matches the file.")
         self._write_notes(report)
