@@ -736,7 +736,8 @@ class Action(TimeStampedModel, VersionedModel):
     def apply_approved_update(self, update):
         """After a progress update on this action is approved or returned: store what the approved updates
         now say, as a change to the action (its version goes up, so a form opened before says what moved),
-        and tell other apps when it went off track. Inside the sign-off's transaction."""
+        and tell other apps when it went off track. Inside the sign-off's transaction; the row is locked
+        and saved as it is now (not as this instance was loaded), and this instance is brought up to it."""
         current = Action.objects.select_for_update().get(pk=self.pk)
         was = current.status
         derived = (*current.derived_status(), current.derived_impact_evidenced_on())
@@ -747,9 +748,10 @@ class Action(TimeStampedModel, VersionedModel):
             current.impact_evidenced_on,
         ):
             return
-        self.status, self.completed_on, self.last_update_on, self.impact_evidenced_on = derived
-        self.version = current.version + 1
-        self.save(
+        current.status, current.completed_on, current.last_update_on, current.impact_evidenced_on = derived
+        current.version += 1
+        current._history_user = update.reviewed_by
+        current.save(
             update_fields=[
                 "status",
                 "completed_on",
@@ -759,8 +761,10 @@ class Action(TimeStampedModel, VersionedModel):
                 "updated",
             ]
         )
-        if self.status == Status.OFF_TRACK and was != Status.OFF_TRACK:
-            marked_off_track.send(sender=Action, action=self, update=update)
+        for name in ("status", "completed_on", "last_update_on", "impact_evidenced_on", "version", "updated"):
+            setattr(self, name, getattr(current, name))
+        if current.status == Status.OFF_TRACK and was != Status.OFF_TRACK:
+            marked_off_track.send(sender=Action, action=current, update=update)
 
     def record_update(
         self,

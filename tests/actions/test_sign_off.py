@@ -241,3 +241,16 @@ def test_a_reopened_action_loses_its_impact_evidence(operations, lead, action, w
     action.refresh_from_db()
     assert (action.status, action.delivered_on, action.impact_evidenced_on) == (Status.ON_TRACK, None, None)
     assert Action.objects.get(pk=action.pk).derived_impact_evidenced_on() is None
+
+
+def test_the_off_track_mail_waits_for_the_approval(
+    client, lead, operations, action, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        update = lead_marks_off_track(client, lead, action)
+    assert mailoutbox == []  # submitted: the action is not off track yet
+
+    with django_capture_on_commit_callbacks(execute=True):
+        update.approve(by=operations)
+
+    assert [(m.subject, m.to) for m in mailoutbox] == [("P1.1 is off track", [operations.email])]
