@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from tests.e2e.helpers import assert_accessible, sign_in
 from tests.factories import ActionFactory
 
+
 def test_an_update_is_returned_with_a_reason_then_resubmitted_and_approved(
     page, live_server, lead, operations, board_member, priority
 ):
