@@ -251,3 +251,18 @@ def test_with_sign_off_turned_off_a_report_is_the_boards_at_once(
 
     [summary] = priority_summaries([priority])
     assert summary.report.review == Review.APPROVED and not summary.newer_awaiting
+
+
+def test_the_partnership_admin_turns_sign_off_off(client, admin_user, lead, action):
+    from send_portal.models import Partnership
+
+    partnership = Partnership.objects.create(name="Test SEND Partnership")
+    client.force_login(admin_user)
+    url = reverse("admin:send_portal_partnership_change", args=[partnership.pk])
+    assert 'name="updates_need_sign_off"' in client.get(url).content.decode()
+
+    partnership.updates_need_sign_off = False
+    partnership.save()  # as the admin's form saves it: the cached partnership follows
+
+    update = action.record_update(author=lead, status=Status.ON_TRACK, narrative="Approved as made.")
+    assert update.review == Review.APPROVED
