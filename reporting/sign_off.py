@@ -113,11 +113,8 @@ class ReturnForm(forms.Form):
 def submission_return(request, kind, pk):
     """Return one submission to its lead with a reason (required, said next to the field)."""
     submission = _submission(request.user, kind, pk)
-    if not submission.is_awaiting_sign_off:
-        messages.info(
-            request,
-            f"{submission} is not awaiting sign-off: it is {submission.get_review_display().lower()}.",
-        )
+    if not submission.is_awaiting_sign_off:  # said as an approval or return that came second is told
+        messages.error(request, submission.not_awaiting_message())
         return redirect("reporting:sign_off")
     if not request.user.has_perm("send_portal.sign_off", submission):
         raise PermissionDenied(who_can("send_portal.sign_off"))

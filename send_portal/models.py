@@ -231,17 +231,7 @@ class ReviewedModel(models.Model):
         with transaction.atomic():
             current = type(self)._default_manager.select_for_update().get(pk=self.pk)
             if current.review != Review.SUBMITTED:
-                when = (
-                    f" on {timezone.localtime(current.reviewed_at):%-d %B %Y at %H:%M}"
-                    if current.reviewed_at
-                    else ""
-                )
-                who = f" by {current.reviewed_by.display_name}" if current.reviewed_by_id else ""
-                raise SignOffRefused(
-                    f"This {self.submission_kind} is not awaiting sign-off: it was already "
-                    f"{Review(current.review).label.lower()}{who}{when}.",
-                    current,
-                )
+                raise SignOffRefused(current.not_awaiting_message(), current)
             if current.submitted_by_id is not None and current.submitted_by_id == by.pk:
                 raise SignOffRefused(OWN_SUBMISSION_MESSAGE, current)
             version = getattr(current, "version", None)
@@ -263,6 +253,16 @@ class ReviewedModel(models.Model):
             if review == Review.RETURNED:
                 submission_returned.send(sender=type(self), submission=self)
         return self
+
+    def not_awaiting_message(self):
+        """What to say to someone signing off a submission no longer awaiting it (one query for the
+        reviewer's name): the same whether it was signed off long ago or a moment ago."""
+        when = f" on {timezone.localtime(self.reviewed_at):%-d %B %Y at %H:%M}" if self.reviewed_at else ""
+        who = f" by {self.reviewed_by.display_name}" if self.reviewed_by_id else ""
+        return (
+            f"This {self.submission_kind} is not awaiting sign-off: it was already "
+            f"{Review(self.review).label.lower()}{who}{when}."
+        )
 
     def reviewed(self):
         """What follows an approval or a return, inside its transaction (e.g. the action's status)."""
