@@ -140,7 +140,14 @@ class ActionAdmin(SimpleHistoryAdmin):
     ordering = ["ref_sort", "pk"]
     date_hierarchy = "due_date"
     autocomplete_fields = ["priority", "lead"]
-    readonly_fields = ["status", "completed_on", "last_update_on", "version", "add_update_link"]
+    readonly_fields = [
+        "status",
+        "completed_on",
+        "impact_evidenced_on",
+        "last_update_on",
+        "version",
+        "add_update_link",
+    ]
     fieldsets = [
         (None, {"fields": ["ref", "priority", "title", "description", "expected_impact"]}),
         ("Lead", {"fields": ["lead", "lead_role", "lead_organisation"]}),
@@ -149,7 +156,14 @@ class ActionAdmin(SimpleHistoryAdmin):
             "Status",
             {
                 "description": "Set by the latest progress update. To change it, add a progress update.",
-                "fields": ["status", "completed_on", "last_update_on", "version", "add_update_link"],
+                "fields": [
+                    "status",
+                    "completed_on",
+                    "impact_evidenced_on",
+                    "last_update_on",
+                    "version",
+                    "add_update_link",
+                ],
             },
         ),
     ]
@@ -186,6 +200,7 @@ class ActionAdmin(SimpleHistoryAdmin):
             obj.status = current.status
             obj.completed_on = current.completed_on
             obj.last_update_on = current.last_update_on
+            obj.impact_evidenced_on = current.impact_evidenced_on
             obj.version = current.version + 1
         super().save_model(request, obj, form, change)
 
@@ -206,6 +221,8 @@ class ProgressUpdateAdminForm(forms.ModelForm):
             "overdue_reason",
             "evidence_link",
             "evidence_file",
+            "impact_narrative",
+            "impact_link",
             "next_steps",
         ]
 
@@ -223,6 +240,8 @@ class ProgressUpdateAdminForm(forms.ModelForm):
             has_evidence,
             action=cleaned.get("action"),
             overdue_reason=cleaned.get("overdue_reason", ""),
+            impact=cleaned.get("impact_narrative", ""),
+            has_impact_file=bool(cleaned.get("impact_link")),
         ).items():
             if field == "overdue_reason":
                 message += ", or revise its due date on the action first"
@@ -235,8 +254,8 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
     """Append-only: updates can be added and read, never changed or deleted (a correction is a newer one)."""
 
     form = ProgressUpdateAdminForm
-    list_display = ["action", "date", "status", "author_name", "created"]
-    list_filter = ["status", "action__priority"]
+    list_display = ["action", "date", "status", "review", "author_name", "created"]
+    list_filter = ["status", "review", "action__priority"]
     list_select_related = ["action", "author"]
     search_fields = [
         "action__ref",
@@ -261,8 +280,16 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
             "evidence_link",
             "evidence_file",
             "evidence_name",
+            "impact_narrative",
+            "impact_link",
+            "impact_name",
             "next_steps",
             "created",
+            "review",
+            "submitted_by",
+            "reviewed_by",
+            "reviewed_at",
+            "return_reason",
         ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -293,6 +320,8 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
             evidence_file=obj.evidence_file,
             evidence_name=upload.name if upload else "",
             next_steps=obj.next_steps,
+            impact_narrative=obj.impact_narrative,
+            impact_link=obj.impact_link,
         )
         # The admin logs and links to the object it passed in, so give it the saved row's identity.
         obj.pk, obj.created, obj.evidence_name = update.pk, update.created, update.evidence_name

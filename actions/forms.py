@@ -99,6 +99,9 @@ class ProgressUpdateForm(forms.ModelForm):
             "overdue_reason",
             "evidence_link",
             "evidence_file",
+            "impact_narrative",
+            "impact_link",
+            "impact_file",
             "next_steps",
         ]
         labels = {
@@ -108,6 +111,9 @@ class ProgressUpdateForm(forms.ModelForm):
             "overdue_reason": "Why is the action still overdue?",
             "evidence_link": "Link to evidence (optional)",
             "evidence_file": "Upload evidence (optional)",
+            "impact_narrative": "Evidence of impact (when marking complete)",
+            "impact_link": "Link to evidence of impact (optional)",
+            "impact_file": "Upload evidence of impact (optional)",
             "next_steps": "Next steps (optional)",
         }
         help_texts = {
@@ -120,6 +126,9 @@ class ProgressUpdateForm(forms.ModelForm):
             "status": {"required": "Select the action's status now"},
             "narrative": {"required": "Describe the progress made since the last update"},
             "evidence_link": {"invalid": "Enter a full web address for the evidence, starting https://"},
+            "impact_link": {
+                "invalid": "Enter a full web address for the evidence of impact, starting https://"
+            },
         }
         widgets = {"status": forms.RadioSelect}
 
@@ -129,6 +138,12 @@ class ProgressUpdateForm(forms.ModelForm):
         self.kept = None  # {"path", "name"} of an evidence file kept from an earlier refused post
         self.fields["status"].choices = list(Status.choices)
         self.fields["evidence_file"].validators.append(validate_evidence_file)
+        self.fields["impact_file"].validators.append(validate_evidence_file)
+        self.fields["impact_narrative"].help_text = (
+            "Delivered is not the same as making a difference. When you mark the action complete, say what "
+            "families and the data show has changed. You can leave it for a later update if the impact is "
+            "not yet known: the action then shows as Delivered, with impact not yet evidenced."
+        )
         overdue = action.is_overdue()
         if overdue:
             due = action.current_due_text
@@ -164,6 +179,9 @@ class ProgressUpdateForm(forms.ModelForm):
             *dates,
             Field.text("evidence_link", label_size=Size.SMALL),
             Field("evidence_file"),
+            Field.textarea("impact_narrative", label_size=Size.SMALL, rows=4),
+            Field.text("impact_link", label_size=Size.SMALL),
+            Field("impact_file"),
             Field.textarea("next_steps", label_size=Size.SMALL, rows=3),
         )
         self.helper.add_input(Submit("save", "Save update"))
@@ -201,6 +219,8 @@ class ProgressUpdateForm(forms.ModelForm):
             action=self.action,
             overdue_reason=cleaned.get("overdue_reason", ""),
             revises_due_date=bool(revised),
+            impact=cleaned.get("impact_narrative", ""),
+            has_impact_file=bool(cleaned.get("impact_link") or cleaned.get("impact_file")),
         ).items():
             if field == "overdue_reason" and "revised_due_date" in self.fields:
                 message += ", or give it a new due date"
@@ -243,6 +263,12 @@ class ProgressUpdateForm(forms.ModelForm):
             "evidence_file": upload or "",
             "evidence_name": upload.name[:255] if upload else "",
             "next_steps": self.cleaned_data["next_steps"],
+            "impact_narrative": self.cleaned_data["impact_narrative"],
+            "impact_link": self.cleaned_data["impact_link"],
+            "impact_file": self.cleaned_data.get("impact_file") or "",
+            "impact_name": self.cleaned_data["impact_file"].name[:255]
+            if self.cleaned_data.get("impact_file")
+            else "",
         }
         if self.cleaned_data.get("revised_due_date"):
             details["revised_due_date"] = self.cleaned_data["revised_due_date"]

@@ -56,21 +56,45 @@ NEEDS_MITIGATION = {Status.AT_RISK, Status.OFF_TRACK}
 OVERDUE_REASON_MISSING = "Say why the action is still overdue"
 
 
+IMPACT_NEEDS_COMPLETE = (
+    "Evidence of impact goes with an update that marks the action complete: select Complete, or leave the "
+    "impact fields empty"
+)
+IMPACT_NEEDS_WORDS = "Describe the impact families and the data show, to go with the impact link or file"
+
+
 def missing_update_details(
-    status, mitigation, has_evidence, *, action=None, overdue_reason="", revises_due_date=False
+    status,
+    mitigation,
+    has_evidence,
+    *,
+    action=None,
+    overdue_reason="",
+    revises_due_date=False,
+    impact="",
+    has_impact_file=False,
 ):
     """The one rule for what a new progress update must say beyond its narrative: {field: message}.
 
-    At risk or off track needs what is being done about it; complete needs evidence; an update on an
-    overdue `action` that leaves it open needs the reason it is still overdue, unless it revises the due
-    date (Action.needs_overdue_explanation). (Applied to updates people post, in the portal's form and
-    the admin's; updates imported from an old plan file are taken as they were.)
+    At risk or off track needs what is being done about it; complete needs evidence of delivery (unless
+    the action is already delivered and the update adds evidence of impact); evidence of impact (`impact`,
+    the narrative, with an optional link or file: `has_impact_file`) goes only with complete, and a link
+    or file needs the narrative; an update on an overdue `action` that leaves it open needs the reason it
+    is still overdue, unless it revises the due date (Action.needs_overdue_explanation). (Applied to
+    updates people post, in the portal's form and the admin's; updates imported from an old plan file are
+    taken as they were.)
     """
     errors = {}
     if status in NEEDS_MITIGATION and not (mitigation or "").strip():
         errors["mitigation"] = "Say what is being done about the action being at risk or off track"
-    if status == Status.COMPLETE and not has_evidence:
+    already_delivered = action is not None and action.status == Status.COMPLETE
+    if status == Status.COMPLETE and not has_evidence and not already_delivered:
         errors["evidence_link"] = "Add a link to evidence or upload a file that shows the action is complete"
+    has_impact_words = bool((impact or "").strip())
+    if (has_impact_words or has_impact_file) and status != Status.COMPLETE:
+        errors["impact_narrative"] = IMPACT_NEEDS_COMPLETE
+    elif has_impact_file and not has_impact_words:
+        errors["impact_narrative"] = IMPACT_NEEDS_WORDS
     if (
         action is not None
         and action.needs_overdue_explanation(status)
@@ -101,11 +125,13 @@ class ActionReading:
     schedule: tuple  # e.g. ("due 30 Sep, 62 days overdue", "no update for 41 days")
     overdue: bool
     stale: bool
+    impact: str = ""  # for a delivered action: "impact evidenced 4 Jun" or "impact not yet evidenced"
 
     @property
     def details(self):
         """Everything after the status word: "(declared 3 Nov) · due 30 Sep, 62 days overdue"."""
-        return "".join([f"({self.declared})", *(f" · {part}" for part in self.schedule)])
+        parts = [*self.schedule, self.impact] if self.impact else self.schedule
+        return "".join([f"({self.declared})", *(f" · {part}" for part in parts)])
 
     @property
     def text(self):
@@ -132,14 +158,16 @@ def read_status(
     stale_after=STALE_AFTER_DAYS,
     due_precision="day",
     revised_from_precision="day",
+    impact_evidenced_on=None,
 ):
     """The one reading of an action's status, from its facts (no database): the declared `status` and
     the date of the update that declared it (`declared_on`, None when never updated), the current
     `due_date` (and the original it was `revised_from`), `completed_on`, and `since`, the date its
     "no recent update" clock started (the last update, else the start date). Overdue and stale follow
-    the rules of overdue_condition and stale_condition. The dates are written as precisely as the plan
-    gives them (`due_precision`, `revised_from_precision`; date_in_words): "due May 2025", "due date to
-    be confirmed"."""
+    the rules of overdue_condition and stale_condition; for a delivered action, `impact_evidenced_on` (None:
+    not yet). The facts come from approved updates only (Action.derived_status). The dates are written as
+    precisely as the plan gives them (`due_precision`, `revised_from_precision`; date_in_words): "due May
+    2025", "due date to be confirmed"."""
     today = today or timezone.localdate()
     status = Status(status)
     declared = f"declared {_short_date(declared_on, today)}" if declared_on else "no update yet"
@@ -153,10 +181,16 @@ def read_status(
         )
     schedule = []
     overdue = stale = False
+    impact = ""
     if status == Status.COMPLETE:
         done = completed_on or declared_on
         late = (done - due_date).days if done else 0
         schedule.append(f"was {due}" + (f", completed {_days(late)} late" if late > 0 else ""))
+        impact = (
+            f"impact evidenced {_short_date(impact_evidenced_on, today)}"
+            if impact_evidenced_on
+            else "impact not yet evidenced"
+        )
     else:
         overdue = due_date < today
         if overdue:
@@ -173,7 +207,7 @@ def read_status(
                 if declared_on
                 else f"no update in the {_days(quiet)} since it started"
             )
-    return ActionReading(status, declared, tuple(schedule), overdue, stale)
+    return ActionReading(status, declared, tuple(schedule), overdue, stale, impact)
 
 
 class PriorityKind(models.TextChoices):
@@ -538,8 +572,26 @@ class ActionQuerySet(models.QuerySet):
             ("complete", "Complete", self.filter(status=Status.COMPLETE)),
         ]
 
+    def with_sign_off_counts(self):
+        """Annotate `updates_awaiting`: how many of each action's updates await sign-off (a subquery, no
+        extra query), so the Board's pages can say "1 newer update awaiting sign-off"."""
+        waiting = (
+            ProgressUpdate.objects.awaiting_sign_off()
+            .filter(action=models.OuterRef("pk"))
+            .order_by()
+            .values("action")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(updates_awaiting=Coalesce(models.Subquery(waiting), 0))
+
     def for_table(self):
-        return self.select_related("priority", "lead").with_current_due_date().order_by("ref_sort", "pk")
+        return (
+            self.select_related("priority", "lead")
+            .with_current_due_date()
+            .with_sign_off_counts()
+            .order_by("ref_sort", "pk")
+        )
 
 
 class Action(TimeStampedModel, VersionedModel):
@@ -598,6 +650,13 @@ class Action(TimeStampedModel, VersionedModel):
     )
     status = models.CharField(max_length=20, choices=Status, default=Status.NOT_STARTED, editable=False)
     completed_on = models.DateField(null=True, blank=True, editable=False)
+    impact_evidenced_on = models.DateField(
+        "impact evidenced",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When an approved update first gave evidence of the delivered action's impact.",
+    )
     last_update_on = models.DateField(null=True, blank=True, editable=False)
 
     archived_in = archived_in_field()
@@ -635,6 +694,11 @@ class Action(TimeStampedModel, VersionedModel):
                 condition=Q(status=Status.COMPLETE) | Q(completed_on__isnull=True),
                 name="%(app_label)s_%(class)s_only_complete_has_date",
                 violation_error_message="Only a completed action has a completion date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=Status.COMPLETE) | Q(impact_evidenced_on__isnull=True),
+                name="%(app_label)s_%(class)s_only_delivered_has_impact",
+                violation_error_message="Only a delivered action has evidence of impact.",
             ),
             models.CheckConstraint(
                 condition=Q(revised_due_date__isnull=True) | ~Q(revision_reason=""),
@@ -737,7 +801,21 @@ class Action(TimeStampedModel, VersionedModel):
             today=today,
             due_precision=self.current_due_precision,
             revised_from_precision=self.due_precision,
+            impact_evidenced_on=self.impact_evidenced_on,
         )
+
+    @property
+    def delivered_on(self):
+        """When the action was delivered: the date of the approved update that marked it complete."""
+        return self.completed_on
+
+    @property
+    def is_delivered(self):
+        return self.status == Status.COMPLETE
+
+    @property
+    def is_impact_evidenced(self):
+        return self.impact_evidenced_on is not None
 
     @property
     def lead_name(self):
@@ -754,9 +832,27 @@ class Action(TimeStampedModel, VersionedModel):
 
     # --- Domain actions -------------------------------------------------------------------------------
     def derived_status(self):
-        """(status, completed_on, last_update_on) from the latest progress update: the one rule for an
-        action's current status. The latest update is by the update's date, then when it was recorded."""
-        return self.status_given_by(self.updates.order_by("-date", "-created", "-pk").first())
+        """(status, completed_on, last_update_on) from the latest approved progress update: the one rule
+        for an action's current status (what the Board reads). The latest update is by the update's date,
+        then when it was recorded. Updates awaiting sign-off or returned do not count."""
+        return self.status_given_by(self.updates.approved().order_by("-date", "-created", "-pk").first())
+
+    def derived_impact_evidenced_on(self):
+        """The date impact was first evidenced, by approved updates since the action was last marked
+        complete (None when it is not delivered, or no approved update gave evidence of impact): the one
+        rule for "Impact evidenced". One query."""
+        rows = (
+            self.updates.approved()
+            .order_by("-date", "-created", "-pk")
+            .values_list("status", "impact_narrative", "date")
+        )
+        evidenced_on = None
+        for status, impact, day in rows:
+            if status != Status.COMPLETE:
+                break
+            if impact.strip():
+                evidenced_on = day
+        return evidenced_on
 
     @staticmethod
     def status_given_by(latest):
@@ -767,11 +863,47 @@ class Action(TimeStampedModel, VersionedModel):
 
     def refresh_status(self):
         """Store the derived status, completion date and last update date; saves only when they changed."""
-        derived = self.derived_status()
-        if derived == (self.status, self.completed_on, self.last_update_on):
-            return  # nothing changed: no save, no history row
-        self.status, self.completed_on, self.last_update_on = derived
-        self.save(update_fields=["status", "completed_on", "last_update_on", "updated"])
+        derived = (*self.derived_status(), self.derived_impact_evidenced_on())
+        if derived == (self.status, self.completed_on, self.last_update_on, self.impact_evidenced_on):
+            return False  # nothing changed: no save, no history row
+        self.status, self.completed_on, self.last_update_on, self.impact_evidenced_on = derived
+        self.save(
+            update_fields=["status", "completed_on", "last_update_on", "impact_evidenced_on", "updated"]
+        )
+        return True
+
+    def apply_approved_update(self, update):
+        """After a progress update on this action is approved or returned: store what the approved updates
+        now say, as a change to the action (its version goes up, so a form opened before says what moved),
+        and tell other apps when it went off track. Inside the sign-off's transaction; the row is locked
+        and saved as it is now (not as this instance was loaded), and this instance is brought up to it."""
+        current = Action.objects.select_for_update().get(pk=self.pk)
+        was = current.status
+        derived = (*current.derived_status(), current.derived_impact_evidenced_on())
+        if derived == (
+            current.status,
+            current.completed_on,
+            current.last_update_on,
+            current.impact_evidenced_on,
+        ):
+            return
+        current.status, current.completed_on, current.last_update_on, current.impact_evidenced_on = derived
+        current.version += 1
+        current._history_user = update.reviewed_by
+        current.save(
+            update_fields=[
+                "status",
+                "completed_on",
+                "last_update_on",
+                "impact_evidenced_on",
+                "version",
+                "updated",
+            ]
+        )
+        for name in ("status", "completed_on", "last_update_on", "impact_evidenced_on", "version", "updated"):
+            setattr(self, name, getattr(current, name))
+        if current.status == Status.OFF_TRACK and was != Status.OFF_TRACK:
+            marked_off_track.send(sender=Action, action=current, update=update)
 
     def record_update(
         self,
@@ -785,8 +917,10 @@ class Action(TimeStampedModel, VersionedModel):
         revision_reason="",
         **details,
     ):
-        """Add a dated progress update and move the action to its new status, in one transaction; with
-        `revised_due_date` (and its `revision_reason`), revise the due date in the same step.
+        """Add a dated progress update and, once it is approved, move the action to its new status, in one
+        transaction; with `revised_due_date` (and its `revision_reason`), revise the due date in the same
+        step. Where the partnership needs sign-off the update awaits it (review_on_submission) and the
+        action's status, as the Board reads it, stays as the approved updates give it.
 
         `expected_version` is the version the form was loaded with: when someone else has changed the
         action since, StaleEdit is raised and nothing is written.
@@ -795,7 +929,7 @@ class Action(TimeStampedModel, VersionedModel):
             current = Action.objects.select_for_update().get(pk=self.pk)
             if expected_version is not None and current.version != expected_version:
                 raise StaleEdit(current)
-            fields = ["status", "completed_on", "last_update_on", "version", "updated"]
+            fields = ["status", "completed_on", "last_update_on", "impact_evidenced_on", "version", "updated"]
             if revised_due_date is not None:
                 self.revised_due_date, self.revision_reason = revised_due_date, revision_reason.strip()
                 self.revised_due_precision = DatePrecision.DAY  # a date revised in the portal is to the day
@@ -808,10 +942,12 @@ class Action(TimeStampedModel, VersionedModel):
                 date=date or timezone.localdate(),
                 **details,
             )
+            update.mark_submitted(author)
             update.full_clean()
             update.save()
             was = current.status
             self.status, self.completed_on, self.last_update_on = self.derived_status()
+            self.impact_evidenced_on = self.derived_impact_evidenced_on()
             self.version = current.version + 1
             self.save(update_fields=fields)
             if self.status == Status.OFF_TRACK and was != Status.OFF_TRACK:
@@ -916,9 +1052,22 @@ class ProgressUpdate(ReviewedModel):
         help_text="Required on an update that leaves an overdue action open (Action.needs_overdue_explanation); "
         "for the Operations Group.",
     )
+    impact_narrative = models.TextField(
+        "evidence of impact",
+        blank=True,
+        help_text="On an update that marks the action complete: the difference families and the data show.",
+    )
+    impact_link = models.URLField("link to evidence of impact", max_length=500, blank=True)
+    impact_file = models.FileField(upload_to=evidence_path, blank=True, max_length=300)
+    impact_name = models.CharField(
+        max_length=255, blank=True, help_text="The uploaded impact evidence file's original name."
+    )
     created = models.DateTimeField(auto_now_add=True)
 
+    # The sign-off fields change (approved, returned); the update's own words never do.
+    history = HistoricalRecords()
     objects = ProgressUpdateQuerySet.as_manager()
+    submission_kind = "progress update"
 
     class Meta:
         ordering = ["-date", "-created", "-pk"]
@@ -938,6 +1087,14 @@ class ProgressUpdate(ReviewedModel):
     @property
     def author_name(self):
         return self.author.display_name if self.author_id else (self.author_role or "Unknown")
+
+    @property
+    def has_impact_evidence(self):
+        return bool(self.impact_narrative.strip())
+
+    def reviewed(self):
+        """An approval (or a return) changes what the approved updates say about the action."""
+        self.action.apply_approved_update(self)
 
     @property
     def tag_colour(self):

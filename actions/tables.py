@@ -53,6 +53,9 @@ class ActionTable(tables.Table):
     # In the exports only: on the page the status column reads them out (no table clipped at 1280 px).
     flags = tables.Column("Flags", empty_values=(), orderable=False, visible=False)
     last_update_on = tables.Column("Last update", visible=False)
+    delivered_on = tables.Column("Delivered", visible=False)
+    impact_evidenced_on = tables.Column("Impact evidenced", visible=False)
+    updates_awaiting = tables.Column("Updates awaiting sign-off", visible=False, default=0)
 
     class Meta:
         model = Action
@@ -67,6 +70,9 @@ class ActionTable(tables.Table):
             "due",
             "flags",
             "last_update_on",
+            "delivered_on",
+            "impact_evidenced_on",
+            "updates_awaiting",
         )
         template_name = "actions/action_table.html"  # its rows' cells come from cells_html() below
         empty_text = "No actions match these filters."

@@ -51,7 +51,7 @@ def priority_detail(request, number):
     counts = Priority.objects.with_action_counts().get(pk=priority.pk)
     updates = (
         ProgressUpdate.objects.filter(action__priority=priority)
-        .select_related("action", "author")
+        .select_related("action", "author", "reviewed_by")
         .latest_first()[:5]
     )
     return render(
@@ -77,8 +77,8 @@ def action_detail(request, ref):
         Action.objects.select_related("priority", "lead"),
         ref=ref,
     )
-    updates = list(action.updates.select_related("author").latest_first())
-    latest = updates[0] if updates else None
+    updates = list(action.updates.select_related("author", "reviewed_by").latest_first())
+    latest = next((update for update in updates if update.is_approved), None)
     return render(
         request,
         "actions/action_detail.html",
@@ -89,6 +89,7 @@ def action_detail(request, ref):
             "overdue_reason_update": latest
             if latest and latest.overdue_reason and action.is_overdue()
             else None,
+            "updates_awaiting": sum(1 for update in updates if update.is_awaiting_sign_off),
             "can_update": request.user.has_perm("actions.add_progressupdate", action),
             "can_edit": request.user.has_perm("actions.change_action", action),
             "can_escalate": request.user.has_perm("governance.add_escalation", action),
@@ -136,7 +137,7 @@ def progressupdate_add(request, ref):
     if request.method == "POST":
         if form.is_valid():
             try:
-                action.record_update(
+                update = action.record_update(
                     author=request.user,
                     status=form.cleaned_data["status"],
                     narrative=form.cleaned_data["narrative"],
@@ -152,9 +153,14 @@ def progressupdate_add(request, ref):
                 )
             else:
                 form.forget_kept_evidence()
-                messages.success(
-                    request, f"Your update on {action.ref} is saved: it is now {action.get_status_display()}."
-                )
+                if update.is_awaiting_sign_off:
+                    said = (
+                        f"Your update on {action.ref} is saved and awaits sign-off by the Operations Group. "
+                        f"Until it is approved, the Board's pages show the action as {action.get_status_display()}."
+                    )
+                else:
+                    said = f"Your update on {action.ref} is saved: it is now {action.get_status_display()}."
+                messages.success(request, said)
                 return redirect(action)
         form.keep_evidence()
     previous = action.updates.select_related("author").latest_first().first()
@@ -189,12 +195,16 @@ def evidence_download(request, ref, pk):
     """Download an update's evidence file, through the same permission check as the action page."""
     action = get_permitted(request.user, Action, "actions.view_action", ref=ref)
     update = get_object_or_404(ProgressUpdate, action=action, pk=pk)
-    if not update.evidence_file:
-        raise Http404("This update has no evidence file.")
+    # ?impact=1: the update's evidence of impact, else its evidence of delivery.
+    stored, name = (
+        (update.impact_file, update.impact_name)
+        if request.GET.get("impact")
+        else (update.evidence_file, update.evidence_name)
+    )
+    if not stored:
+        raise Http404("This update has no such evidence file.")
     try:
-        handle = update.evidence_file.open("rb")
+        handle = stored.open("rb")
     except FileNotFoundError:
         raise Http404("The evidence file is missing from storage.") from None
-    return FileResponse(
-        handle, as_attachment=True, filename=update.evidence_name or update.evidence_file.name
-    )
+    return FileResponse(handle, as_attachment=True, filename=name or stored.name)

@@ -90,6 +90,20 @@ class ActionSerializer(serializers.ModelSerializer):
     rag = serializers.CharField(read_only=True)
     overdue = serializers.SerializerMethodField()
     no_recent_update = serializers.SerializerMethodField()
+    delivered_on = serializers.DateField(
+        read_only=True, allow_null=True, help_text="When an approved update marked the action complete."
+    )
+    impact_evidenced_on = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text="When an approved update first evidenced the delivered action's impact (null: not yet).",
+    )
+    updates_awaiting_sign_off = serializers.IntegerField(
+        source="updates_awaiting",
+        read_only=True,
+        default=0,
+        help_text="Updates not yet signed off: the status and dates above are from approved updates only.",
+    )
     url = PortalUrlField()
 
     class Meta:
@@ -120,6 +134,9 @@ class ActionSerializer(serializers.ModelSerializer):
             "overdue",
             "no_recent_update",
             "completed_on",
+            "delivered_on",
+            "impact_evidenced_on",
+            "updates_awaiting_sign_off",
             "last_update_on",
             "expected_impact",
             "created",
@@ -140,6 +157,8 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
     status_label = label_of("status")
     author = serializers.CharField(source="author_name", read_only=True)
     has_evidence_file = serializers.SerializerMethodField()
+    has_impact_file = serializers.SerializerMethodField()
+    review_label = label_of("review")
 
     class Meta:
         model = ProgressUpdate
@@ -156,12 +175,22 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
             "evidence_link",
             "has_evidence_file",
             "evidence_name",
+            "impact_narrative",
+            "impact_link",
+            "has_impact_file",
             "next_steps",
+            "review",
+            "review_label",
+            "reviewed_at",
+            "return_reason",
             "created",
         ]
 
     def get_has_evidence_file(self, update) -> bool:
         return bool(update.evidence_file)
+
+    def get_has_impact_file(self, update) -> bool:
+        return bool(update.impact_file)
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -299,6 +328,7 @@ class MeasurementSerializer(serializers.ModelSerializer):
     )
     status = serializers.SerializerMethodField()
     status_label = serializers.SerializerMethodField()
+    review_label = label_of("review")
 
     class Meta:
         model = Measurement
@@ -314,6 +344,10 @@ class MeasurementSerializer(serializers.ModelSerializer):
             "status_label",
             "is_illustrative",
             "note",
+            "review",
+            "review_label",
+            "reviewed_at",
+            "return_reason",
             "recorded_at",
             "updated",
         ]

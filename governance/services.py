@@ -164,7 +164,8 @@ def plan_changes(meeting, today=None):
     )
     changes.revised_due_dates = _revised_due_dates(start, end)
     changes.new_values = list(
-        Measurement.objects.filter(recorded_at__gte=_start_of(start), recorded_at__lt=_start_of(end))
+        Measurement.objects.approved()
+        .filter(recorded_at__gte=_start_of(start), recorded_at__lt=_start_of(end))
         .select_related("indicator")
         .order_by("indicator__code", "period_end", "pk")
     )
@@ -176,7 +177,8 @@ def plan_changes(meeting, today=None):
 def _action_changes(changes, start, end):
     """New progress updates in the window, and the status changes and completions they made."""
     new_updates = list(
-        ProgressUpdate.objects.filter(date__gte=start, date__lt=end)
+        ProgressUpdate.objects.approved()
+        .filter(date__gte=start, date__lt=end)
         .select_related("action__priority", "author")
         .order_by("action__ref_sort", "date", "created", "pk")
     )
@@ -187,10 +189,12 @@ def _action_changes(changes, start, end):
         after[update.action_id] = (update.status, update.date)
     # Each touched action's status when the window opened: its latest update before it (one query, so the
     # cost follows the window, not the whole history of the plan).
-    earlier = ProgressUpdate.objects.filter(action=OuterRef("pk"), date__lt=start).order_by(
-        "-date", "-created", "-pk"
+    earlier = (
+        ProgressUpdate.objects.approved()
+        .filter(action=OuterRef("pk"), date__lt=start)
+        .order_by("-date", "-created", "-pk")
     )
-    in_window = ProgressUpdate.objects.filter(date__gte=start, date__lt=end).values("action_id")
+    in_window = ProgressUpdate.objects.approved().filter(date__gte=start, date__lt=end).values("action_id")
     before = dict(
         Action.objects.filter(pk__in=in_window)  # a subquery, so the query runs even for an empty window
         .annotate(status_before=Subquery(earlier.values("status")[:1]))
@@ -313,10 +317,10 @@ def _indicator_status_changes(changes, start, end):
     no indicator's values are read in full (one query)."""
     changes.indicator_status_known = True
     opened, closed = _start_of(start), _start_of(end)
-    recorded = Measurement.objects.filter(recorded_at__gte=opened, recorded_at__lt=closed)
+    recorded = Measurement.objects.approved().filter(recorded_at__gte=opened, recorded_at__lt=closed)
 
     def latest_by(cutoff, field):
-        known = Measurement.objects.filter(indicator=OuterRef("pk"), recorded_at__lt=cutoff)
+        known = Measurement.objects.approved().filter(indicator=OuterRef("pk"), recorded_at__lt=cutoff)
         return Subquery(known.order_by("-period_end").values(field)[:1])
 
     candidates = (
@@ -348,7 +352,7 @@ def _status_of(indicator, value, period_end):
 def indicator_status_on(indicator, day):
     """The indicator's status from the latest value (by period) recorded before `day` (values prefetched)."""
     cutoff = _start_of(day)
-    known = [m for m in indicator.measurements.all() if m.recorded_at < cutoff]
+    known = [m for m in indicator.series if m.recorded_at < cutoff]
     if not known:
         return IndicatorStatus.NO_DATA
     latest = max(known, key=lambda m: m.period_end)
@@ -367,8 +371,10 @@ PACK_VALUES_SHOWN = 8  # the latest values of each indicator in the appendix; th
 
 
 def latest_update_fields():
-    """Annotations with each action's latest progress update (by the same ordering as its status)."""
-    latest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-date", "-created", "-pk")
+    """Annotations with each action's latest approved progress update (by the same ordering as its status)."""
+    latest = (
+        ProgressUpdate.objects.approved().filter(action=OuterRef("pk")).order_by("-date", "-created", "-pk")
+    )
     return {
         "latest_narrative": Subquery(latest.values("narrative")[:1]),
         "latest_mitigation": Subquery(latest.values("mitigation")[:1]),
@@ -443,7 +449,7 @@ def board_pack_indicators(indicators):
     rows = []
     for indicator in indicators:
         svg, _ = cached_chart_svg(indicator, TRAJECTORY)
-        values = list(indicator.measurements.all())
+        values = indicator.series  # approved values only
         rows.append(
             {
                 "indicator": indicator,

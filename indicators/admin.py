@@ -80,13 +80,24 @@ class IndicatorAdmin(VersionedAdminMixin, SimpleHistoryAdmin):  # its values inl
         formset.save_m2m()
 
 
+SIGN_OFF_FIELDS = ["review", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at", "return_reason"]
+
+
 @admin.register(Measurement)
 class MeasurementAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     """Values can be corrected (the history keeps the old value) but not deleted. A correction here adds
     one to the value's version, so a correction form opened in the portal before it is refused."""
 
-    list_display = ["indicator", "period_end", "formatted_value", "is_illustrative", "recorded_by", "updated"]
-    list_filter = ["is_illustrative", "indicator__priority", "indicator"]
+    list_display = [
+        "indicator",
+        "period_end",
+        "formatted_value",
+        "review",
+        "is_illustrative",
+        "recorded_by",
+        "updated",
+    ]
+    list_filter = ["review", "is_illustrative", "indicator__priority", "indicator"]
     list_select_related = ["indicator", "recorded_by"]
     search_fields = ["indicator__code", "indicator__name", "note"]
     ordering = ["indicator__priority__number", "indicator__code", "-period_end"]
@@ -101,8 +112,10 @@ class MeasurementAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
         "recorded_by",
         "recorded_at",
         "updated",
+        *SIGN_OFF_FIELDS,
     ]
-    readonly_fields = ["recorded_at", "updated"]
+    # Sign-off happens on the sign-off page, by the rule (never one's own); here it is only read.
+    readonly_fields = ["recorded_at", "updated", *SIGN_OFF_FIELDS]
 
     @admin.display(description="value", ordering="value")
     def formatted_value(self, measurement):

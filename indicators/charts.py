@@ -441,7 +441,8 @@ def cached_chart_svg(indicator, kind=TRAJECTORY, key=None):
         measurements = _prefetched(indicator, "measurements")
         if measurements is None:
             measurements = indicator.measurements.order_by("period_end")
-        measurements = sorted(measurements, key=lambda m: m.period_end)
+        # The Board's charts show approved values only (Indicator.series's rule).
+        measurements = sorted((m for m in measurements if m.is_approved), key=lambda m: m.period_end)
         if kind == SPC:
             svg = spc_chart_svg(indicator, indicator.read_spc(measurements, list(indicator.rebases.all())))
         else:

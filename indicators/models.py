@@ -356,8 +356,20 @@ class Indicator(TimeStampedModel):
     # --- The rules (indicators/status.py), applied to this indicator -----------------------------------
     @cached_property
     def series(self):
-        """The indicator's values in period order. Costs a query unless with_measurements() loaded them."""
-        return list(self.measurements.all())
+        """The indicator's approved values in period order: what every reading (status, travel, SPC,
+        charts, digests, pack, API) is made from. Values awaiting sign-off or returned are left out
+        (awaiting_values). Costs a query unless with_measurements() loaded them."""
+        return [measurement for measurement in self.measurements.all() if measurement.is_approved]
+
+    @cached_property
+    def unapproved_values(self):
+        """Values awaiting sign-off or returned, in period order (from the same query as `series`)."""
+        return [measurement for measurement in self.measurements.all() if not measurement.is_approved]
+
+    @property
+    def values_awaiting(self):
+        """How many values await sign-off (no query after with_measurements())."""
+        return sum(1 for measurement in self.unapproved_values if measurement.is_awaiting_sign_off)
 
     @property
     def latest_measurement(self):
@@ -669,6 +681,7 @@ class Indicator(TimeStampedModel):
             raise StaleEdit(measurement) from None
         finally:  # saved or refused, someone may have changed the values: read them again when asked
             self.__dict__.pop("series", None)
+            self.__dict__.pop("unapproved_values", None)
             self.__dict__.pop("data_overdue", None)
             self.__dict__.pop("spc", None)
             getattr(self, "_prefetched_objects_cache", {}).pop("measurements", None)
@@ -684,7 +697,11 @@ class Indicator(TimeStampedModel):
             raise ValidationError({"correct": self.already_recorded_message(measurement)}, code="exists")
         elif expected_version is not UNCHECKED and measurement.version != expected_version:
             raise StaleEdit(measurement)
-        elif measurement.value == Decimal(value) and (not note or note == measurement.note):
+        elif (
+            measurement.value == Decimal(value)
+            and (not note or note == measurement.note)
+            and not measurement.is_returned  # the same value sent again answers a return: a resubmission
+        ):
             return measurement, Outcome.UNCHANGED
         else:
             outcome = Outcome.CORRECTED
@@ -693,6 +710,7 @@ class Indicator(TimeStampedModel):
         measurement.note = note or measurement.note
         measurement.is_illustrative = False
         measurement.recorded_by = by
+        measurement.mark_submitted(by)  # awaits sign-off, or is approved at once (review_on_submission)
         measurement._history_user = by  # django-simple-history: who made this change
         measurement._change_reason = reason[:100] if outcome == Outcome.CORRECTED else None
         # One value per period is left to the database (the IntegrityError above): a query here would not
@@ -798,6 +816,8 @@ class Measurement(ReviewedModel, VersionedModel):
                 "Correct the existing value instead of adding a second one.",
             ),
         ]
+
+    submission_kind = "indicator value"
 
     def __str__(self):
         return f"{self.indicator.code} {self.period_end:%d %b %Y}: {self.value}"

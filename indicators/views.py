@@ -219,7 +219,8 @@ def _initial(indicator, query):
         period_end = parse_date(query.get("period_end") or "")
     except ValueError:  # well formed but not a real date, e.g. 2026-02-30
         period_end = None
-    existing = next((m for m in indicator.series if m.period_end == period_end), None)
+    # Every recorded value, approved or not: a lead corrects a returned value from here.
+    existing = next((m for m in indicator.measurements.all() if m.period_end == period_end), None)
     if existing is not None:
         return {
             "period_end": existing.period_end,
@@ -232,6 +233,13 @@ def _initial(indicator, query):
 
 
 def _recorded_message(indicator, measurement, outcome):
+    said = _what_was_recorded(measurement, outcome)
+    if measurement.is_awaiting_sign_off and outcome != Outcome.UNCHANGED:
+        said += " It awaits sign-off by the Operations Group: the readings and charts use it once approved."
+    return said
+
+
+def _what_was_recorded(measurement, outcome):
     period = f"the period ending {measurement.period_end:%-d %B %Y}"
     if outcome == Outcome.CORRECTED:
         return (

@@ -56,6 +56,7 @@ class MessageKind(models.TextChoices):
     DUE_DATE_REVISED = "due_date_revised", "Due date revised"
     OFF_TRACK = "off_track", "Action off track"
     PACK_READY = "pack_ready", "Board pack ready"
+    RETURNED = "returned", "Returned with a reason"
 
 
 class SentMessageQuerySet(models.QuerySet):

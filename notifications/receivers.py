@@ -9,6 +9,7 @@ from django.dispatch import receiver
 from actions.signals import due_date_revised, marked_off_track
 from governance.signals import board_pack_ready, escalated
 from notifications import tasks
+from send_portal.signals import submission_returned
 
 
 @receiver(escalated, dispatch_uid="notifications_escalated")
@@ -38,3 +39,15 @@ def _off_track(sender, action, update, **kwargs):
 @receiver(board_pack_ready, dispatch_uid="notifications_pack_ready")
 def _pack_ready(sender, pack, **kwargs):
     transaction.on_commit(partial(tasks.notify_pack_ready.enqueue, pack.pk))
+
+
+@receiver(submission_returned, dispatch_uid="notifications_returned")
+def _returned(sender, submission, **kwargs):
+    transaction.on_commit(
+        partial(
+            tasks.notify_returned.enqueue,
+            submission._meta.label,
+            submission.pk,
+            submission.reviewed_at.isoformat(),
+        )
+    )

@@ -18,8 +18,8 @@ closes the window completely.
 
 A digest holds the person's own items, chosen by the plan's single rules: actions from
 ActionQuerySet.mine (due_within, overdue, stale) and indicators from IndicatorQuerySet.looked_after_by with
-Indicator.freshness (data due and data overdue). "Anything returned to them" needs sign-off (issue 15),
-which does not exist yet, so digests do not include it.
+Indicator.freshness (data due and data overdue). What the Operations Group returned to them is mailed as
+it happens (notify_returned) and listed on their My actions page.
 """
 
 from dataclasses import dataclass, field
@@ -333,4 +333,41 @@ def notify_pack_ready(pack):
             why="You get this because you asked to be told when the next Board's pack is ready.",
         )
         for person in members.distinct()
+    ]
+
+
+def _returned_to(submission):
+    """Who hears that a submission was returned: whoever submitted it and the lead it belongs to (the
+    action's lead and its priority's, an indicator's priority lead and owner, a report's priority lead)."""
+    people = [submission.submitted_by]
+    if hasattr(submission, "action"):
+        people += [submission.action.lead, submission.action.priority.lead]
+    elif hasattr(submission, "indicator"):
+        people += [submission.indicator.priority.lead, submission.indicator.owner]
+    else:
+        people.append(submission.priority.lead)
+    return _wants_changes(people)
+
+
+def notify_returned(submission, *, key_time):
+    """Tell the lead the Operations Group returned their submission, with the reason and where to send it
+    again; once per person and return."""
+    if not submission.is_returned:
+        return []  # resubmitted or signed off again before the task ran: nothing to say
+    return [
+        send_once(
+            person,
+            kind=MessageKind.RETURNED,
+            key=f"returned:{submission._meta.label_lower}:{submission.pk}:{key_time}",
+            subject=f"Returned to you: {submission}",
+            template="returned",
+            context={
+                "submission": submission,
+                "what": submission.submission_kind,
+                "submission_url": absolute(submission.get_absolute_url()),
+                "my_actions_url": absolute(reverse("actions:action_mine")),
+            },
+            why="You get this because you submitted it or lead the work it reports on.",
+        )
+        for person in _returned_to(submission)
     ]

@@ -6,6 +6,7 @@ again after its worker died, sends nothing twice."""
 
 from datetime import date
 
+from django.apps import apps
 from django.tasks import task
 
 from actions.models import Action, ProgressUpdate
@@ -49,3 +50,13 @@ def notify_off_track(update_id):
 def notify_pack_ready(pack_id):
     pack = BoardPack.objects.defer("html", "pdf").get(pk=pack_id)
     return len([m for m in services.notify_pack_ready(pack) if m])
+
+
+@task()
+def notify_returned(model_label, pk, reviewed_at):
+    """Tell the lead a submission (`model_label`: "actions.ProgressUpdate", "indicators.Measurement" or
+    "reporting.HighlightReport") was returned; `reviewed_at` names the return, so each is told once."""
+    submission = apps.get_model(model_label).objects.filter(pk=pk).first()
+    if submission is None:
+        return 0
+    return len([m for m in services.notify_returned(submission, key_time=reviewed_at) if m])

@@ -28,7 +28,9 @@ def _publisher():
 def load_demo_public_site(path=DEMO_FILE, today=None):
     """Create and publish the demo's public items that are missing; returns how many were created."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    priorities = {p.number: p for p in Priority.objects.all()}  # the current plan's: numbers are unique per version
+    priorities = {
+        p.number: p for p in Priority.objects.all()
+    }  # the current plan's: numbers are unique per version
     by = _publisher()
     created = []
     with transaction.atomic():

@@ -21,6 +21,14 @@ class PrioritySummary:
     priority: object
     report: HighlightReport | None
     previous: HighlightReport | None
+    # Meetings (ids) to which a report of this priority awaits sign-off: not yet what the Board reads.
+    awaiting_meetings: frozenset = frozenset()
+
+    @property
+    def newer_awaiting(self):
+        """A report of this priority awaits sign-off (usually the one written for the next Board): the
+        Board's pages say so beside the approved report they show."""
+        return bool(self.awaiting_meetings)
 
     @property
     def change(self):
@@ -43,13 +51,20 @@ class PrioritySummary:
 
 
 def priority_summaries(priorities, *, by=None, with_citations=False):
-    """A PrioritySummary per priority (in the order given), from the latest highlight report to a meeting
-    on or before the date `by` (any date when None) and the report before it. Two queries (three more
-    `with_citations`, for the actions and indicators the reports cite, the indicators' values and rebases)."""
+    """A PrioritySummary per priority (in the order given), from the latest approved highlight report to
+    a meeting on or before the date `by` (any date when None) and the approved report before it; reports
+    awaiting sign-off are named (awaiting_meetings), not read. Two queries (three more `with_citations`,
+    for the actions and indicators the reports cite, the indicators' values and rebases)."""
     priorities = list(priorities)
-    reports = HighlightReport.objects.filter(priority__in=[p.pk for p in priorities])
+    every = HighlightReport.objects.filter(priority__in=[p.pk for p in priorities])
     if by is not None:
-        reports = reports.filter(meeting__date__lte=by)
+        every = every.filter(meeting__date__lte=by)
+    waiting = {}
+    for priority_id, meeting_id in (
+        every.awaiting_sign_off().order_by().values_list("priority_id", "meeting_id")
+    ):
+        waiting.setdefault(priority_id, set()).add(meeting_id)
+    reports = every.approved()
     ranked = reports.annotate(
         rank=Window(
             RowNumber(),
@@ -66,7 +81,10 @@ def priority_summaries(priorities, *, by=None, with_citations=False):
     latest, previous = {}, {}
     for report in ranked:
         (latest if report.rank == 1 else previous)[report.priority_id] = report
-    return [PrioritySummary(p, latest.get(p.pk), previous.get(p.pk)) for p in priorities]
+    return [
+        PrioritySummary(p, latest.get(p.pk), previous.get(p.pk), frozenset(waiting.get(p.pk, ())))
+        for p in priorities
+    ]
 
 
 def decisions_sought(summaries):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import views
+from reporting import sign_off, views
 
 app_name = "reporting"
 
@@ -24,4 +24,7 @@ urlpatterns = [
     path("evidence-packs/<int:pk>/", views.evidencepack_detail, name="evidencepack_detail"),
     path("evidence-packs/<int:pk>/pdf/", views.evidencepack_pdf, name="evidencepack_pdf"),
     path("evidence-packs/<int:pk>/zip/", views.evidencepack_zip, name="evidencepack_zip"),
+    path("sign-off/", sign_off.sign_off, name="sign_off"),
+    path("sign-off/<slug:kind>/<int:pk>/approve/", sign_off.submission_approve, name="submission_approve"),
+    path("sign-off/<slug:kind>/<int:pk>/return/", sign_off.submission_return, name="submission_return"),
 ]

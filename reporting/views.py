@@ -71,14 +71,24 @@ def highlightreport_add(request, pk, number):
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                report = form.save()
+                report = form.save(commit=False)
+                report.mark_submitted(request.user)  # awaits sign-off, or is approved at once
+                report.save()
+                form.save_m2m()
         except IntegrityError:  # saved by someone else between our check and our save
             return _written_meanwhile(
                 request, HighlightReport.objects.get(priority=priority, meeting=meeting)
             )
-        messages.success(request, f"The highlight report of priority {priority.number} is saved.")
+        messages.success(request, _saved_message(report))
         return redirect(report)
     return _form_page(request, form, priority, meeting, "Write the highlight report")
+
+
+def _saved_message(report):
+    said = f"The highlight report of priority {report.priority.number} is saved"
+    if report.is_awaiting_sign_off:
+        return f"{said} and awaits sign-off by the Operations Group: the Board's pages show it once approved."
+    return f"{said}."
 
 
 def _written_meanwhile(request, existing):
@@ -101,9 +111,11 @@ def highlightreport_edit(request, pk):
         HighlightReport.objects.select_related("priority", "meeting__group"),
         pk=pk,
     )
-    saved, form, conflict = versioned_edit(request, HighlightReportForm, report, priority=report.priority)
+    saved, form, conflict = versioned_edit(
+        request, HighlightReportForm, report, submitted_by=request.user, priority=report.priority
+    )
     if saved:
-        messages.success(request, f"The highlight report of priority {report.priority.number} is saved.")
+        messages.success(request, _saved_message(report))
         return redirect(report)
     return _form_page(
         request, form, report.priority, report.meeting, "Edit the highlight report", conflict=conflict
@@ -132,7 +144,7 @@ def highlightreport_detail(request, pk):
         request.user,
         HighlightReport,
         "reporting.view_highlightreport",
-        HighlightReport.objects.select_related("priority", "meeting__group", "author"),
+        HighlightReport.objects.select_related("priority", "meeting__group", "author", "reviewed_by"),
         pk=pk,
     )
     return render(

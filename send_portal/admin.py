@@ -88,7 +88,7 @@ class UserAdmin(DjangoUserAdmin):
 class PartnershipAdmin(admin.ModelAdmin):
     """The partnership's name, partners and the words its plan uses (one partnership a portal)."""
 
-    list_display = ["name", "plan_called", "board_name", "delivery_group_name"]
+    list_display = ["name", "plan_called", "board_name", "delivery_group_name", "updates_need_sign_off"]
     filter_horizontal = ["partners"]
     fields = [
         "name",
@@ -98,6 +98,7 @@ class PartnershipAdmin(admin.ModelAdmin):
         "priority_kinds",
         "board_name",
         "delivery_group_name",
+        "updates_need_sign_off",
     ]
 
     def has_add_permission(self, request):

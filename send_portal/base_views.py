@@ -41,13 +41,14 @@ def keep_input(form_class, request, version, **kwargs):
     return form
 
 
-def versioned_edit(request, form_class, record, **form_kwargs):
+def versioned_edit(request, form_class, record, *, submitted_by=None, **form_kwargs):
     """Show the edit form of a VersionedModel `record`, and on a valid POST save it with save_details,
     unless someone else changed the record after the form was loaded. Returns (saved, form, conflict).
 
     A refused save gives `conflict`, what the other person changed (changes_since; {} when the history
     cannot say), and a form that keeps what the person typed, bound to the record as it is now
-    (`form.instance`) with its current version. Otherwise `conflict` is None."""
+    (`form.instance`) with its current version. Otherwise `conflict` is None. With `submitted_by`, the
+    record is a sign-off submission (ReviewedModel) and the save submits it again, by that person."""
     form = form_class(
         request.POST or None, instance=record, initial={"version": record.version}, **form_kwargs
     )
@@ -55,7 +56,10 @@ def versioned_edit(request, form_class, record, **form_kwargs):
         return False, form, None
     loaded = form.cleaned_data["version"]
     try:
-        record.save_details(form.changes(), expected_version=loaded)
+        changes = form.changes()
+        if submitted_by is not None:
+            changes.update(record.submission_changes(submitted_by))
+        record.save_details(changes, expected_version=loaded)
     except StaleEdit as stale:
         current = stale.current
         conflict = current.changes_since(loaded, labels=field_labels(form)) or {}

@@ -32,6 +32,14 @@ def _nav_items(request):
         {"label": label, "url": reverse(name), "active": bool(here & sections)}
         for label, name, sections in NAVIGATION
     ]
+    if request.user.has_perm("send_portal.view_sign_off"):  # no query: the person's roles are cached
+        items.append(
+            {
+                "label": "Sign-off",
+                "url": reverse("reporting:sign_off"),
+                "active": bool(here & {"sign_off", "submission_return"}),
+            }
+        )
     if request.user.is_staff:
         items.append({"label": "Admin", "url": reverse("admin:index"), "active": False})
     return items

@@ -3,9 +3,11 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models.functions import Lower
+from django.utils import timezone
 from simple_history.models import DeletedObject
 
 
@@ -127,16 +129,52 @@ class ReviewQuerySet(models.QuerySet):
         return self.filter(review=Review.RETURNED)
 
 
+class SignOffRefused(Exception):
+    """A sign-off that cannot be done: the submission was already approved or returned (by someone else, a
+    moment ago), it is the person's own, or it changed after the page was loaded. `message` says which."""
+
+    def __init__(self, message, current=None):
+        super().__init__(message)
+        self.message = message
+        self.current = current
+
+
+OWN_SUBMISSION_MESSAGE = (
+    "You submitted this yourself: another member of the Operations Group must sign it off."
+)
+
+
+def review_on_submission():
+    """The one rule for where a new or changed submission starts: awaiting sign-off when the partnership
+    needs sign-off (Partnership.updates_need_sign_off), else approved at once. No query (the partnership
+    is cached)."""
+    return Review.SUBMITTED if Partnership.current().updates_need_sign_off else Review.APPROVED
+
+
 class ReviewedModel(models.Model):
     """Abstract base for a submission the Operations Group approves or returns with a reason. Rows made
-    before sign-off existed are approved (the migration's default)."""
+    before sign-off existed are approved (the migration's default).
+
+    A concrete model may override `reviewed()` (what follows an approval or a return, inside its
+    transaction) and sets `submission_kind` (the word the sign-off pages and mail use)."""
 
     review = models.CharField("sign-off", max_length=20, choices=Review, default=Review.APPROVED)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who submitted it last: they may not sign it off themselves.",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     return_reason = models.TextField("why it was returned", blank=True)
+
+    submission_kind = "submission"
 
     class Meta:
         abstract = True
@@ -146,8 +184,89 @@ class ReviewedModel(models.Model):
         return self.review == Review.APPROVED
 
     @property
+    def is_awaiting_sign_off(self):
+        return self.review == Review.SUBMITTED
+
+    @property
+    def is_returned(self):
+        return self.review == Review.RETURNED
+
+    @property
     def review_tag_colour(self):
         return REVIEW_TAG_COLOURS[Review(self.review)]
+
+    @staticmethod
+    def submission_changes(by):
+        """{field: value} of a (re)submission by `by`: awaiting sign-off or approved at once, by the one
+        rule (review_on_submission). A resubmission clears the last review; the history keeps it."""
+        review, now = review_on_submission(), timezone.now()
+        approved_at_once = review == Review.APPROVED
+        return {
+            "review": review,
+            "submitted_by": by,
+            "submitted_at": now,
+            "reviewed_by": by if approved_at_once else None,
+            "reviewed_at": now if approved_at_once else None,
+            "return_reason": "",
+        }
+
+    def mark_submitted(self, by):
+        """Set the fields of a (re)submission by `by` (not saved): see submission_changes."""
+        for name, value in self.submission_changes(by).items():
+            setattr(self, name, value)
+
+    def approve(self, *, by, expected_version=None):
+        """The Operations Group approves the submission: the Board's pages now read it."""
+        return self._sign_off(Review.APPROVED, by=by, expected_version=expected_version)
+
+    def return_to_lead(self, *, by, reason, expected_version=None):
+        """Return the submission to whoever submitted it, with the `reason` (required); they are told."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"reason": "Say why it is returned, so the lead knows what to change"})
+        return self._sign_off(Review.RETURNED, by=by, reason=reason, expected_version=expected_version)
+
+    def _sign_off(self, review, *, by, reason="", expected_version=None):
+        from send_portal.signals import submission_returned
+
+        with transaction.atomic():
+            current = type(self)._default_manager.select_for_update().get(pk=self.pk)
+            if current.review != Review.SUBMITTED:
+                raise SignOffRefused(current.not_awaiting_message(), current)
+            if current.submitted_by_id is not None and current.submitted_by_id == by.pk:
+                raise SignOffRefused(OWN_SUBMISSION_MESSAGE, current)
+            version = getattr(current, "version", None)
+            if expected_version is not None and version is not None and version != expected_version:
+                raise SignOffRefused(
+                    f"This {self.submission_kind} was changed after you opened the page: read it again "
+                    "before you sign it off.",
+                    current,
+                )
+            self.review, self.reviewed_by, self.reviewed_at = review, by, timezone.now()
+            self.return_reason = reason
+            if hasattr(self, "history"):
+                self._history_user = by
+            fields = ["review", "reviewed_by", "reviewed_at", "return_reason"]
+            if any(field.name == "updated" for field in self._meta.fields):
+                fields.append("updated")  # the digests' cache keys on the latest change
+            self.save(update_fields=fields)
+            self.reviewed()
+            if review == Review.RETURNED:
+                submission_returned.send(sender=type(self), submission=self)
+        return self
+
+    def not_awaiting_message(self):
+        """What to say to someone signing off a submission no longer awaiting it (one query for the
+        reviewer's name): the same whether it was signed off long ago or a moment ago."""
+        when = f" on {timezone.localtime(self.reviewed_at):%-d %B %Y at %H:%M}" if self.reviewed_at else ""
+        who = f" by {self.reviewed_by.display_name}" if self.reviewed_by_id else ""
+        return (
+            f"This {self.submission_kind} is not awaiting sign-off: it was already "
+            f"{Review(self.review).label.lower()}{who}{when}."
+        )
+
+    def reviewed(self):
+        """What follows an approval or a return, inside its transaction (e.g. the action's status)."""
 
 
 class OrganisationKind(models.TextChoices):

@@ -49,3 +49,26 @@ def who_can(perm):
 # Bringing a plan in from a spreadsheet changes the whole plan: the Operations Group and administrators.
 rules.add_perm("send_portal.import_plan", is_operations | is_administrator)
 WHO_CAN["send_portal.import_plan"] = "Only the Operations Group and administrators can import the plan."
+
+
+# Sign-off: the Operations Group (and administrators) approve or return what leads submit, never their
+# own submission (ReviewedModel.approve says so too, for a request that gets past the page).
+@rules.predicate
+def submitted_it(user, submission):
+    """The user submitted this progress update, indicator value or highlight report."""
+    return (
+        submission is not None
+        and submission.submitted_by_id is not None
+        and submission.submitted_by_id == user.pk
+    )
+
+
+rules.add_perm("send_portal.view_sign_off", is_operations | is_administrator)
+rules.add_perm("send_portal.sign_off", (is_operations | is_administrator) & ~submitted_it)
+WHO_CAN["send_portal.view_sign_off"] = (
+    "Only the Operations Group and administrators sign off updates, values and highlight reports."
+)
+WHO_CAN["send_portal.sign_off"] = (
+    "Only the Operations Group and administrators sign off submissions, and never their own: another "
+    "member must sign off what you submitted."
+)

@@ -523,7 +523,7 @@ class PlanScaler:
     def _update(self, ref, n, count, day, status, lead):
         rng = self.rng
         author = lead if rng.random() < 0.8 else self._user("ops")
-        return ProgressUpdate(
+        update = ProgressUpdate(
             date=day,
             author=author,
             status=status,
@@ -534,6 +534,9 @@ class PlanScaler:
             evidence_link=f"https://example.org/evidence/{ref.lower()}" if status == Status.COMPLETE else "",
             next_steps="" if status == Status.COMPLETE else f"Generated next step {n + 1} for {ref}.",
         )
+        # Its history row (sign-off is tracked) is dated when it was posted, like the rest of the story.
+        update._history_date, update._history_user = at(day), author
+        return update
 
     def _trail(self, action, updates, revised_on):
         """The action's history as the portal would have written it: created, then one record per progress

@@ -127,7 +127,13 @@ def _dashboard_context(user, today):
         Escalation.objects.visible_to(user).open().select_related("action", "indicator", "raised_by")
     )
     attention = Action.objects.visible_to(user).for_table().needing_attention(today)
-    updates = ProgressUpdate.objects.visible_to(user).select_related("action", "author").latest_first()[:8]
+    # The latest approved updates: what the Board is told (those awaiting sign-off are on the actions' pages).
+    updates = (
+        ProgressUpdate.objects.visible_to(user)
+        .approved()
+        .select_related("action", "author")
+        .latest_first()[:8]
+    )
     # Counts and "where should the Board look" from each indicator's cached digest: no indicator is read.
     digests = digests_of(Indicator.objects.visible_to(user))  # 1 query
     by_priority = defaultdict(list)
@@ -171,6 +177,8 @@ def _your_work(user, summaries, next_board_meeting, today):
             if next_board_meeting and summary.report and summary.report.meeting_id == next_board_meeting.pk
             else None
         )
+        if written is None and next_board_meeting and next_board_meeting.pk in summary.awaiting_meetings:
+            written = "awaiting"  # written, and awaiting sign-off
         reports.append((summary.priority, written))
     return {"reports": reports, "needing_attention": mine.needing_attention(today).count()}
 

@@ -30,6 +30,14 @@ def _fast_and_quiet(settings, tmp_path):
     cache.clear()  # charts and indicator digests cached by one test are never read by another
 
 
+@pytest.fixture
+def without_sign_off(db):
+    """The partnership has turned sign-off off: every submission is approved as it is made."""
+    from send_portal.models import Partnership
+
+    return Partnership.objects.create(name="Test SEND Partnership", updates_need_sign_off=False)
+
+
 def _person(username, *roles, **fields):
     ensure_roles()
     user = UserFactory(username=username, **fields)

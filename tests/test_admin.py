@@ -329,6 +329,7 @@ def test_the_action_changelist_shows_the_overdue_flag(admin_client):
     assert 'alt="True"' in response.text
 
 
+@pytest.mark.usefixtures("without_sign_off")  # approved as made; sign-off: test_sign_off.py
 def test_adding_a_progress_update_in_the_admin_sets_the_actions_status(admin_client, admin_user):
     action = ActionFactory()
     response = admin_client.post(
@@ -350,6 +351,7 @@ def test_adding_a_progress_update_in_the_admin_sets_the_actions_status(admin_cli
     assert action.updates.get().author == admin_user
 
 
+@pytest.mark.usefixtures("without_sign_off")  # approved as made; sign-off: test_sign_off.py
 def test_a_completing_update_in_the_admin_sets_the_completion_date(admin_client, admin_user):
     action = ActionFactory()
     admin_client.post(

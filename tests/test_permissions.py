@@ -15,7 +15,7 @@ from public_site import services as public_services
 from public_site.models import ChairsUpdate, PrioritySummary, Subscriber
 from reporting.models import EvidencePack, PackStatus
 from reporting.snapshots import close_period
-from send_portal.models import PlanImportRun
+from send_portal.models import PlanImportRun, Review
 from tests.factories import (
     ActionFactory,
     AgendaItemFactory,
@@ -142,6 +142,9 @@ MATRIX = {
     "reporting:evidencepack_detail": ("get", (302, 200, 403, 403, 200, 200)),
     "reporting:evidencepack_pdf": ("get", (302, 200, 403, 403, 200, 200)),
     "reporting:evidencepack_zip": ("get", (302, 200, 403, 403, 200, 200)),
+    "reporting:sign_off": ("get", (302, 403, 403, 403, 200, 200)),
+    "reporting:submission_approve": ("post", (302, 403, 403, 403, 302, 302)),
+    "reporting:submission_return": ("get", (302, 403, 403, 403, 200, 200)),
     # Each person's own API tokens; the world's token is someone else's, so nobody can revoke it.
     "api:token_list": ("get", (302, 200, 200, 200, 200, 200)),
     "api:token_revoke": ("post", (302, 404, 404, 404, 404, 404)),
@@ -220,6 +223,8 @@ def world(priority, lead, other_lead):
         zip_file=b"PK",
     )
     world.update(public_world(priority, world["meeting"]))
+    # An update the lead submitted, awaiting the Operations Group's sign-off.
+    world["submitted"] = ProgressUpdateFactory(action=action, review=Review.SUBMITTED, submitted_by=lead)
     return world
 
 
@@ -303,6 +308,9 @@ def url_for(name, world):
         "reporting:evidencepack_pdf": [world["evidence_pack"].pk],
         "reporting:evidencepack_zip": [world["evidence_pack"].pk],
         **public_url_args(world),
+        "reporting:sign_off": [],
+        "reporting:submission_approve": ["update", world["submitted"].pk],
+        "reporting:submission_return": ["update", world["submitted"].pk],
     }.get(name, [])
     return reverse(name, args=args)
 
@@ -368,6 +376,8 @@ def test_a_forbidden_page_says_who_can_do_it(request, client, world, role):
         "/actions/NO-SUCH/edit/",
         "/priorities/99/",
         "/actions/P1.1/updates/999999/evidence/",
+        "/sign-off/update/999999/return/",
+        "/sign-off/no-such-kind/1/return/",
     ],
 )
 def test_pages_for_things_that_do_not_exist_answer_404(client, world, operations, path):

@@ -9,7 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from send_portal.models import Partnership
-from tests.factories import ActionFactory, PriorityFactory, ProgressUpdateFactory, UserFactory
+from tests.factories import (
+    ActionFactory,
+    HighlightReportFactory,
+    PriorityFactory,
+    ProgressUpdateFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -483,3 +489,34 @@ def test_a_highlight_reports_pages_run_the_same_queries_for_1_and_10_cited_actio
         count_queries(client, url)  # the indicators changed: their digests are worked out again, once
 
     assert [count_queries(client, url) for url in urls] == before
+
+
+def add_submissions(n, lead):
+    """`n` of each kind awaiting sign-off: progress updates, indicator values, highlight reports."""
+    from actions.models import Status
+    from tests.factories import GroupFactory, IndicatorFactory, MeetingFactory
+
+    board = GroupFactory(board=True)
+    for i in range(n):
+        priority = PriorityFactory(lead=lead)
+        action = ActionFactory(priority=priority)
+        action.record_update(author=lead, status=Status.ON_TRACK, narrative="Going well.")
+        IndicatorFactory(priority=priority).record_value(period_end=date(2026, 1, 31), value=i, by=lead)
+        report = HighlightReportFactory(priority=priority, meeting=MeetingFactory(group=board))
+        report.mark_submitted(lead)
+        report.save()
+
+
+@pytest.mark.parametrize("url", [reverse("reporting:sign_off"), reverse("actions:action_mine")])
+def test_the_sign_off_queue_and_my_actions_run_the_same_queries_for_1_and_10_submissions(
+    client, operations, url
+):
+    lead = UserFactory(username="submitter")
+    add_submissions(1, lead)
+    client.force_login(operations if "sign-off" in url else lead)
+    count_queries(client, url)
+    before = count_queries(client, url)
+
+    add_submissions(9, lead)
+
+    assert count_queries(client, url) == before

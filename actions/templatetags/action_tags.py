@@ -28,8 +28,17 @@ def action_reading(action, today=None):
     """The action's one status reading: its declared status as a tag, then the declaration's date and the
     schedule facts in words, e.g. [On track] (declared 3 Nov) · due 30 Sep, 62 days overdue."""
     reading = action.reading(today)
-    return format_html(
+    html = format_html(
         '<span class="portal-reading">{} <span class="portal-reading__details">{}</span></span>',
         tag_html(reading.status.label, TAG_COLOURS[reading.status]),
         reading.details,
     )
+    waiting = getattr(action, "updates_awaiting", 0)  # ActionQuerySet.with_sign_off_counts()
+    if waiting:
+        html += format_html(
+            ' <span class="portal-reading__awaiting">{} {} newer update{} awaiting sign-off</span>',
+            tag_html("Awaiting sign-off", "yellow"),
+            waiting,
+            "" if waiting == 1 else "s",
+        )
+    return html

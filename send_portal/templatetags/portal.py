@@ -40,3 +40,12 @@ def td_class(column):
         name = column.attrs["td"].get("class")
         cached = column.__dict__["_portal_td_class"] = f" {name}" if name else ""
     return cached
+
+
+@register.simple_tag
+def review_tag(submission):
+    """A submission's sign-off as a tag with its words ("Awaiting sign-off", "Returned to the lead"), or
+    nothing when it is approved: the Board's pages show approved items plainly."""
+    if submission is None or submission.is_approved:
+        return ""
+    return tag_html(submission.get_review_display(), submission.review_tag_colour)

@@ -97,6 +97,7 @@ def test_a_later_update_reopens_a_completed_action_and_clears_its_completion_dat
     assert action.completed_on is None
 
 
+@pytest.mark.usefixtures("without_sign_off")  # approved as made; sign-off: test_sign_off.py
 def test_record_update_adds_the_update_and_sets_the_status_in_one_step():
     action = ActionFactory()
     author = UserFactory()
@@ -115,6 +116,7 @@ def test_record_update_adds_the_update_and_sets_the_status_in_one_step():
     assert action.version == 2
 
 
+@pytest.mark.usefixtures("without_sign_off")  # approved as made; sign-off: test_sign_off.py
 def test_record_update_refuses_a_stale_version_and_writes_nothing():
     action = ActionFactory()
     action.record_update(author=UserFactory(), status=Status.ON_TRACK, narrative="First.")

@@ -26,6 +26,7 @@ def post_update(client, action, **data):
     return client.post(reverse("actions:progressupdate_add", args=[action.ref]), payload)
 
 
+@pytest.mark.usefixtures("without_sign_off")  # approved as made; sign-off: test_sign_off.py
 def test_a_lead_posts_an_update_and_it_becomes_the_actions_status(client, lead, action):
     client.force_login(lead)
 
@@ -68,6 +69,7 @@ def test_marking_an_action_complete_needs_evidence(client, lead, action):
     assert not ProgressUpdate.objects.exists()
 
 
+@pytest.mark.usefixtures("without_sign_off")  # approved as made; sign-off: test_sign_off.py
 def test_marking_an_action_complete_with_a_link_completes_it_today(client, lead, action):
     client.force_login(lead)
 
@@ -78,6 +80,7 @@ def test_marking_an_action_complete_with_a_link_completes_it_today(client, lead,
     assert action.completed_on == timezone.localdate()
 
 
+@pytest.mark.usefixtures("without_sign_off")  # approved as made; sign-off: test_sign_off.py
 def test_a_second_person_saving_an_older_form_is_refused_and_shown_what_changed(
     client, lead, operations, action
 ):
@@ -388,6 +391,7 @@ def test_the_history_page_shows_who_revised_a_due_date_and_the_old_and_new_value
     assert "Supplier delay." in content
 
 
+@pytest.mark.usefixtures("without_sign_off")  # approved as made; sign-off: test_sign_off.py
 def test_the_history_page_records_status_changes_from_progress_updates(client, lead, action):
     action.record_update(author=lead, status=Status.AT_RISK, narrative="Slipping.", mitigation="Extra staff.")
     client.force_login(lead)
@@ -426,6 +430,7 @@ def test_a_search_longer_than_200_characters_shows_the_filter_error(client, boar
     assert "Enter 200 characters or fewer to search" in response.content.decode()
 
 
+@pytest.mark.usefixtures("without_sign_off")  # approved as made; sign-off: test_sign_off.py
 def test_my_actions_lists_each_action_once_in_the_part_that_fits(client, lead, priority):
     today = timezone.localdate()
     for ref, due, status in [

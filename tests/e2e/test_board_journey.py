@@ -77,7 +77,9 @@ def a_plan_reported_to_two_boards(lead):
     return upcoming
 
 
-def test_the_board_reads_each_priority_at_a_glance_and_every_page_fits(page, live_server, board_member, lead):
+def test_the_board_reads_each_priority_at_a_glance_and_every_page_fits(
+    page, live_server, board_member, lead, without_sign_off
+):  # where reports need no sign-off (tests/reporting/test_sign_off.py covers the other case)
     upcoming = a_plan_reported_to_two_boards(lead)
 
     # A lead writes priority 2's report to the coming Board: errors first, each next to its field.

@@ -11,8 +11,8 @@ from tests.factories import IndicatorFactory, MeasurementFactory
 
 
 def test_a_lead_records_a_value_and_sees_it_in_the_charts_data_table(
-    page, live_server, lead, priority, tmp_path
-):
+    page, live_server, lead, priority, tmp_path, without_sign_off
+):  # where values need no sign-off (tests/indicators/test_sign_off.py covers the other case)
     indicator = IndicatorFactory(
         code="P1-I1",
         priority=priority,

@@ -11,8 +11,9 @@ from tests.factories import ActionFactory, ProgressUpdateFactory
 
 
 def test_a_lead_reports_an_overdue_action_at_risk_and_the_board_sees_it(
-    page, live_server, lead, board_member, priority, tmp_path
+    page, live_server, lead, board_member, priority, tmp_path, without_sign_off
 ):
+    """Where the partnership needs no sign-off (test_sign_off_journey.py walks the one that does)."""
     today = timezone.localdate()
     late = ActionFactory(
         ref="P1.2",

@@ -31,6 +31,7 @@ def off_track_indicator(code, priority):
     return indicator
 
 
+@pytest.mark.usefixtures("without_sign_off")  # approved as made; sign-off: test_sign_off.py
 def test_digests_are_read_from_the_cache_until_a_value_changes():
     indicator = off_track_indicator("P1-I1", PriorityFactory(number=1))
     assert [d.status for d in plan_digests()] == [IndicatorStatus.OFF_TRACK]

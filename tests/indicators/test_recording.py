@@ -129,6 +129,7 @@ def test_correcting_a_value_to_what_is_already_recorded_changes_nothing():
     assert measurement.history.count() == 1
 
 
+@pytest.mark.usefixtures("without_sign_off")  # approved as made; sign-off: test_sign_off.py
 def test_a_new_value_updates_the_indicators_status_at_once():
     indicator = IndicatorFactory(baseline_value=20, target_value=60)
     assert indicator.status == IndicatorStatus.NO_DATA

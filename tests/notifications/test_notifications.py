@@ -98,6 +98,7 @@ def test_an_edit_that_keeps_the_due_date_sends_nothing(
     assert mailoutbox == []
 
 
+@pytest.mark.usefixtures("without_sign_off")  # approved as made; sign-off: test_sign_off.py
 def test_the_operations_group_is_told_when_an_update_marks_an_action_off_track(
     action, lead, operations, mailoutbox, django_capture_on_commit_callbacks
 ):

@@ -30,6 +30,7 @@ TRACKED_MODELS = [
     Plan,
     Priority,
     Action,
+    ProgressUpdate,  # its sign-off fields are tracked
     Indicator,
     Measurement,
     Group,
@@ -151,7 +152,9 @@ def test_loading_the_shipped_plan_creates_every_record():
 
     assert Priority.objects.count() == 5
     assert Action.objects.count() == 36
-    assert ProgressUpdate.objects.count() == 90
+    assert ProgressUpdate.objects.approved().count() == 90  # the file's; plus the demo's sign-off queue:
+    assert ProgressUpdate.objects.awaiting_sign_off().count() == 2
+    assert ProgressUpdate.objects.returned().get().return_reason
     assert Indicator.objects.count() == 20
     assert Measurement.objects.count() == 132
     assert Group.objects.count() == 7

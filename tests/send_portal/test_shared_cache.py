@@ -30,6 +30,9 @@ indicator = IndicatorFactory(code="P1-I1", priority=priority, frequency=Frequenc
 for month, value in ((1, 21), (2, 22), (3, 23)):
     MeasurementFactory(indicator=indicator, period_end=date(2025, month, [31, 28, 31][month - 1]), value=value)
 admin = UserFactory(username="admin", is_superuser=True, is_staff=True)
+# Values are read at once (no sign-off): what one server records, the other shows on the next request.
+from send_portal.models import Partnership
+Partnership.objects.create(name="Test SEND Partnership", updates_need_sign_off=False)
 client = Client()
 client.force_login(admin)
 print(client.cookies["sessionid"].value)

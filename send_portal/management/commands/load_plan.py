@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from public_site.demo import load_demo_public_site
-from reporting.demo import load_demo_highlight_reports, load_demo_periods
+from reporting.demo import load_demo_highlight_reports, load_demo_periods, load_demo_sign_off
 from send_portal.plan_loader import DEFAULT_PLAN_FILE, DEMO_PASSWORD, PlanFileError, load_plan, story_day
 
 
@@ -65,9 +65,10 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing was loaded. {error}") from error
         # The shipped demo plan also gets its highlight reports (reporting/demo.py), for the Board meetings
         # around the day its story stands at: today when its dates were moved, the file's own day if not.
-        demo_reports = demo_periods = demo_public = 0
+        demo_reports = demo_periods = demo_public = demo_sign_off = 0
         if Path(path) == DEFAULT_PLAN_FILE:
             demo_reports = load_demo_highlight_reports(today=story_day(path, report.months_moved))
+            demo_sign_off = load_demo_sign_off(today=story_day(path, report.months_moved))
             demo_periods = load_demo_periods(today=story_day(path, report.months_moved))
             demo_public = load_demo_public_site(today=story_day(path, report.months_moved))
 
@@ -95,6 +96,10 @@ class Command(BaseCommand):
             )
         if demo_public:
             self.stdout.write(f"  Demonstration public site for families: {demo_public} items published")
+        if demo_sign_off:
+            self.stdout.write(
+                f"  Demonstration sign-off: {demo_sign_off} updates submitted (one of them returned with a reason)"
+            )
         if not report.changed:
             self.stdout.write("Nothing changed: the database already matches the file.")
         self._write_notes(report)
