@@ -94,7 +94,7 @@ def test_a_period_closes_once(plan, operations):
 
 
 def test_after_closing_changes_corrections_and_admin_edits_leave_the_snapshot_byte_for_byte_the_same(
-    client, plan, operations, admin_user
+    client, plan, operations, admin_user, without_sign_off
 ):
     close_period(plan["period"], by=operations)
     client.force_login(operations)

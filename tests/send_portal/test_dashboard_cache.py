@@ -47,7 +47,7 @@ def test_an_unchanged_dashboard_is_read_from_the_cache_in_one_query_of_its_own(
         dashboard(signed_in)
 
 
-def test_a_new_update_shows_on_the_next_request(signed_in, priority):
+def test_a_new_update_shows_on_the_next_request(signed_in, priority, without_sign_off):
     action = ActionFactory(priority=priority, title="Publish the local offer")
     assert "reported it" not in dashboard(signed_in)
 

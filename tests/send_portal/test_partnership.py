@@ -107,6 +107,9 @@ def test_no_page_a_crawl_reaches_nor_the_board_pack_says_lancashire_for_another_
     client, admin_user
 ):
     import_devon(admin_user)
+    devon = Partnership.objects.get()
+    devon.updates_need_sign_off = False  # the off-track mail goes when the update is approved: at once here
+    devon.save()
     meeting = MeetingFactory(group=GroupFactory(board=True), date=timezone.localdate())
     client.force_login(admin_user)
 
@@ -136,6 +139,9 @@ def test_the_board_pack_pdf_and_every_mail_of_another_partnership_never_say_lanc
 
     settings.PARTNERSHIP_NAME = "Lancashire SEND Partnership"
     import_devon(admin_user)
+    devon = Partnership.objects.get()
+    devon.updates_need_sign_off = False  # the off-track mail goes when the update is approved: at once here
+    devon.save()
     meeting = MeetingFactory(group=GroupFactory(board=True), date=timezone.localdate())
     action = Action.objects.get(title="Train SENCOs in early identification")
     action.lead = UserFactory(username="devon.lead", email="lead@devon.example")

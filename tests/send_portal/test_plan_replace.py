@@ -66,7 +66,9 @@ def test_the_preview_of_a_replacement_adds_everything_and_says_what_is_kept(oper
     assert Action.objects.count() == 2 and Plan.objects.count() == 0  # the preview wrote nothing
 
 
-def test_replacing_keeps_the_old_version_read_only_and_makes_the_new_one_current(replaced, operations):
+def test_replacing_keeps_the_old_version_read_only_and_makes_the_new_one_current(
+    without_sign_off, replaced, operations
+):
     assert not replaced.is_current and replaced.superseded_at is not None
     current = Plan.current()
     assert current != replaced and current.is_current and replaced.superseded_by == current
