@@ -689,7 +689,11 @@ class Indicator(TimeStampedModel):
 
     def _write_value(self, period_end, value, note, by, correct, reason, expected_version):
         """record_value's writing part, inside its transaction: (measurement, Outcome)."""
-        measurement = self.measurements.select_for_update().filter(period_end=period_end).first()
+        # Ordered by pk, not by Meta.ordering: that orders through the indicator's priority, an outer join
+        # now that an indicator may belong to the whole plan, and PostgreSQL locks no outer join's rows.
+        measurement = (
+            self.measurements.select_for_update().filter(period_end=period_end).order_by("pk").first()
+        )
         if measurement is None:
             measurement = Measurement(indicator=self, period_end=period_end)
             outcome = Outcome.ADDED
