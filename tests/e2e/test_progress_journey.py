@@ -45,6 +45,7 @@ def test_a_lead_reports_an_overdue_action_at_risk_and_the_board_sees_it(
     expect(page.get_by_role("heading", level=1)).to_have_text(late.title)
     assert_accessible(page)
     page.get_by_role("link", name="Post an update").click()
+    expect(page.get_by_role("button", name="Save update")).to_be_visible()
     assert_accessible(page)
 
     # At risk without saying what is being done or why it is overdue: refused, the error summary takes
