@@ -37,12 +37,17 @@ from governance.models import (
     MeetingAction,
     MeetingActionStatus,
 )
-from indicators.charts import TRAJECTORY, cached_chart_svg, svg_data_uri
+from indicators.charts import TRAJECTORY, cached_chart_svg, svg_data_uri, trajectory_chart_svg
 from indicators.digests import SHOWN, overview, plan_digests
 from indicators.models import Indicator, Measurement, Provenance
 from indicators.reading import thin_data_sentence
 from indicators.status import IndicatorStatus
-from reporting.snapshots import reported_needing_attention, reported_period
+from reporting.as_reported import (
+    reported_indicators,
+    reported_needing_attention,
+    reported_period,
+    reported_summaries,
+)
 from reporting.summary import decisions_sought, priority_summaries
 from send_portal.models import Partnership
 
@@ -383,52 +388,38 @@ def latest_update_fields():
 
 
 def board_pack_context(meeting, *, generated_by=None, generated_at=None, today=None):
-    """Everything the board pack shows for `meeting`, read from live data now."""
+    """Everything the board pack shows for `meeting`. What it says of the plan (each priority's summary and
+    ask, the actions by status and those needing attention, the indicators) comes from the snapshot of the
+    closed reporting period that reports to the meeting when there is one (reporting.as_reported), so the
+    pack says what was reported; otherwise from live approved data now. The meeting's own records (agenda,
+    decisions, escalations, action log, what families said) are read as they are."""
     today = today or timezone.localdate()
     meeting = Meeting.objects.select_related("group__chair").get(pk=meeting.pk)
-    # Counts and ranking from every indicator's cached digest; only those shown are read in full.
-    indicator_overview = overview(plan_digests(today), shown=0, looked_at=PACK_INDICATORS_IN_SUMMARY)
-    indicators = board_pack_indicators(indicator_overview.to_look_at_in_full(PACK_INDICATORS_IN_FULL))
-    plan = Plan.current()
-    # When the reporting period that reports to this meeting is closed, the actions the pack lists are those
-    # its snapshot reported (reporting/snapshots.py), not today's: the pack is built from that period.
     period = reported_period(meeting)
-    if period is not None:
-        reported = reported_needing_attention(period.snapshot.data)
-        shown, count = reported[:PACK_ACTIONS_IN_FULL], len(reported)
-    else:
-        needs_attention = (
-            Action.objects.for_table().needing_attention(today).annotate(**latest_update_fields())
-        )
-        shown, count = list(needs_attention[:PACK_ACTIONS_IN_FULL]), needs_attention.count()
-    priorities = list(Priority.objects.with_action_counts(today))
-    # Each priority's highlight report to this meeting (or its latest before it) and the one before that.
-    summaries = priority_summaries(priorities, by=meeting.date, with_citations=True)
+    if period is not None and period.snapshot.data.get("version", 1) < 2:
+        period = None  # a snapshot taken before snapshots kept summaries and SPC readings: read live data
+    plan_part = _plan_as_reported(period) if period is not None else _plan_now(meeting, today)
+    plan = Plan.current()
     escalations = list(Escalation.objects.for_meeting(meeting))
     asked, waiting = (
-        decisions_sought(summaries),
+        decisions_sought(plan_part["summaries"]),
         [escalation for escalation in escalations if escalation.is_open],
     )
-    return {
+    shown, count = plan_part.pop("needs_attention")
+    return plan_part | {
         "meeting": meeting,
         "generated_at": generated_at or timezone.now(),
         "generated_by": generated_by,
         "today": today,
         "period": period,  # the closed reporting period the pack is built from, or None
         "agenda": meeting.agenda_items.select_related("priority", "presenter").prefetch_related("actions"),
-        "priorities": priorities,
-        "summaries": summaries,
         "decisions_sought": asked,
         "open_escalations": waiting,
         "decisions_count": len(asked) + len(waiting),
-        "thin_data": thin_data_sentence(digest.row for digest in indicator_overview.digests),
         "needs_attention": shown,
         "needs_attention_count": count,
         "needs_attention_not_shown": count - len(shown),
         "statuses": list(Status),
-        "indicators": indicators,  # in full: the PACK_INDICATORS_IN_FULL to look at first, plan order
-        "indicator_overview": indicator_overview,  # counts over every indicator
-        "where_to_look": indicator_overview.where_to_look,  # SummaryRows
         "partnership": Partnership.current(),
         "partnership_name": Partnership.current().name,
         "is_demonstration": bool(plan and plan.is_demonstration),
@@ -439,6 +430,45 @@ def board_pack_context(meeting, *, generated_by=None, generated_at=None, today=N
         "feedback": FeedbackItem.objects.filter(meeting=meeting).select_related("priority"),
         "decisions": meeting.decisions.select_related("agenda_item"),
         "open_status": MeetingActionStatus.OPEN,
+    }
+
+
+def _plan_now(meeting, today):
+    """What the pack says of the plan, from live approved data on `today`."""
+    # Counts and ranking from every indicator's cached digest; only those shown are read in full.
+    indicator_overview = overview(plan_digests(today), shown=0, looked_at=PACK_INDICATORS_IN_SUMMARY)
+    needs_attention = Action.objects.for_table().needing_attention(today).annotate(**latest_update_fields())
+    priorities = list(Priority.objects.with_action_counts(today))
+    return {
+        "as_of": today,
+        "priorities": priorities,
+        # Each priority's highlight report to this meeting (or its latest before it) and the one before that.
+        "summaries": priority_summaries(priorities, by=meeting.date, with_citations=True),
+        "needs_attention": (list(needs_attention[:PACK_ACTIONS_IN_FULL]), needs_attention.count()),
+        "thin_data": thin_data_sentence(digest.row for digest in indicator_overview.digests),
+        # in full: the PACK_INDICATORS_IN_FULL to look at first, plan order
+        "indicators": board_pack_indicators(indicator_overview.to_look_at_in_full(PACK_INDICATORS_IN_FULL)),
+        "indicator_overview": indicator_overview,  # counts over every indicator
+        "where_to_look": indicator_overview.where_to_look,  # SummaryRows
+    }
+
+
+def _plan_as_reported(period):
+    """What the pack says of the plan, from the closed `period`'s snapshot alone (the same keys as
+    _plan_now)."""
+    data = period.snapshot.data
+    priorities, summaries = reported_summaries(data)
+    reported = reported_needing_attention(data)
+    indicators = reported_indicators(data)
+    return {
+        "as_of": period.end,
+        "priorities": priorities,
+        "summaries": summaries,
+        "needs_attention": (reported[:PACK_ACTIONS_IN_FULL], len(reported)),
+        "thin_data": thin_data_sentence(indicators.rows),
+        "indicators": board_pack_reported_indicators(indicators.to_look_at_in_full(PACK_INDICATORS_IN_FULL)),
+        "indicator_overview": indicators,
+        "where_to_look": indicators.where_to_look(PACK_INDICATORS_IN_SUMMARY),
     }
 
 
@@ -465,6 +495,30 @@ def board_pack_indicators(indicators):
                 "status": IndicatorStatus(indicator.status).label,
                 "chart": svg_data_uri(svg),
                 "chart_alt": indicator.status_sentence(),
+            }
+        )
+    return rows
+
+
+def board_pack_reported_indicators(reported):
+    """board_pack_indicators for indicators as a closed period reported them (reporting.as_reported): the
+    values are the snapshot's; the chart draws them against the indicator's trajectory as the plan sets it
+    (no chart for an indicator deleted since)."""
+    codes = [indicator.code for indicator in reported]
+    live = {indicator.code: indicator for indicator in Indicator.objects.filter(code__in=codes)}
+    rows = []
+    for indicator in reported:
+        definition = live.get(indicator.code)
+        values = indicator.values
+        rows.append(
+            {
+                "indicator": indicator,
+                "measurements": values[-PACK_VALUES_SHOWN:],
+                "value_count": len(values),
+                "provenance": indicator.provenance,
+                "status": indicator.status_label,
+                "chart": svg_data_uri(trajectory_chart_svg(definition, values)) if definition else "",
+                "chart_alt": indicator.sentence,
             }
         )
     return rows

@@ -1,20 +1,22 @@
 """The plan as reported on a period: built once from approved data as of a day, frozen in a PeriodSnapshot
 when the period closes, and compared between two periods.
 
-`plan_as_of(day, meeting_id)` reads, in a fixed number of queries whatever the plan's size:
+`plan_as_of(day, meeting_id, by)` reads, in a fixed number of queries whatever the plan's size:
 - every action, with the status its latest *approved* progress update dated on or before `day` gives it
   (Action.status_given_by, the one status rule) and its reading on that day (Action.reading / read_status);
 - every indicator, with its *approved* values for periods ending on or before `day`, and from them its
   status, SPC reading and sentence (Indicator.status / .reading / read_indicator, the one rule each) and
   whether its data were overdue on that day (Indicator.freshness);
-- every approved highlight report to the period's Board meeting.
+- every approved highlight report to the period's Board meeting, and each priority's summary line for the
+  Board (reporting.summary.priority_summaries: its latest approved report by the meeting, the one before
+  and the actions and indicators it cites), so the board pack can be built from the snapshot alone;
+- the indicators of the whole plan (no priority) under `plan_indicators`.
 The result is plain JSON (dates as ISO text, values formatted with their units), so a snapshot's rendering
 reads nothing but the snapshot. Imports no governance module: the board pack can read it.
 """
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -24,7 +26,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from actions.models import TAG_COLOURS, Action, Priority, ProgressUpdate, Status
-from indicators.models import Indicator, Measurement, Rebase
+from indicators.models import Indicator, Measurement, Provenance, Rebase
 from indicators.status import STATUS_COLOURS, IndicatorStatus, Travel, travel
 from reporting.models import (
     ASSESSMENT_COLOURS,
@@ -36,8 +38,9 @@ from reporting.models import (
     PeriodStatus,
     change_between,
 )
+from reporting.summary import priority_summaries
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: summaries, SPC verdicts, values with numbers, plan_indicators
 
 # Better is lower: moving between these is "better" or "worse" in a comparison.
 STATUS_RANK = {
@@ -149,7 +152,20 @@ def _indicator_entry(indicator, day):
             "text": previous.formatted_value,
         },
         "values": [[_iso(m.period_end), m.formatted_value] for m in indicator.series],
+        # What the board pack's "where should the Board look" and appendix need (version 2):
+        "target_value": indicator.formatted_target,
+        "target_date": _iso(indicator.target_date),
+        "direction": indicator.get_direction_display(),
+        "provenance": "" if indicator.provenance == Provenance.REAL else indicator.get_provenance_display(),
+        "variation": _verdict_entry(indicator.spc.variation),
+        "assurance": _verdict_entry(indicator.spc.assurance),
+        "attention": indicator.spc.attention,
+        "points": [[_iso(m.period_end), str(m.value), m.is_illustrative, m.note] for m in indicator.series],
     }
+
+
+def _verdict_entry(verdict):
+    return {"kind": verdict.kind, "key": verdict.key, "icon_name": verdict.icon_name, "label": verdict.label}
 
 
 def _report_entry(report):
@@ -166,9 +182,48 @@ def _report_entry(report):
     }
 
 
-def plan_as_of(day, meeting_id=None):
-    """The plan as it stood on `day` from approved data (see the module docstring), as JSON-ready data.
-    Seven queries whatever the plan's size."""
+def _summary_entry(summary, cited_actions, cited_indicators):
+    """A priority's line in the Board's summary (a reporting.summary.PrioritySummary) as JSON-ready data."""
+    report, previous = summary.report, summary.previous
+    entry = {"report": None, "previous": None, "awaiting": summary.newer_awaiting}
+    if report is None:
+        return entry
+    entry["report"] = _report_entry(report) | {
+        "meeting_id": report.meeting_id,
+        "meeting_title": report.meeting.title,
+        "meeting_date": _iso(report.meeting.date),
+        "ask_kind": report.ask_kind,
+        "ask_kind_label": report.get_ask_kind_display(),
+        "ask_words": report.ask,
+        "actions": cited_actions.get(report.pk, []),
+        "indicators": cited_indicators.get(report.pk, []),
+    }
+    if previous is not None:
+        entry["previous"] = {"assessment": previous.assessment, "meeting_date": _iso(previous.meeting.date)}
+    return entry
+
+
+def _summaries(priorities, by):
+    """{priority id: its summary entry} by the date `by` (four queries: the reports, those awaiting
+    sign-off, and the references of the actions and indicators they cite)."""
+    summaries = priority_summaries(priorities, by=by)
+    report_ids = [s.report.pk for s in summaries if s.report is not None]
+    cited_actions, cited_indicators = {}, {}
+    for through, ref, into in (
+        (HighlightReport.actions.through, "action__ref", cited_actions),
+        (HighlightReport.indicators.through, "indicator__code", cited_indicators),
+    ):
+        rows = through.objects.filter(highlightreport_id__in=report_ids).order_by(ref)
+        for report_id, value in rows.values_list("highlightreport_id", ref):
+            into.setdefault(report_id, []).append(value)
+    return {s.priority.pk: _summary_entry(s, cited_actions, cited_indicators) for s in summaries}
+
+
+def plan_as_of(day, meeting_id=None, by=None):
+    """The plan as it stood on `day` from approved data (see the module docstring), as JSON-ready data:
+    the highlight reports to the meeting `meeting_id`, and each priority's summary from the latest
+    approved report to a meeting on or before `by` (the meeting's date; `day` when None).
+    Eleven queries whatever the plan's size."""
     priorities = list(Priority.objects.in_number_order())
     latest = _latest_approved_updates(day)
     actions = {}
@@ -187,6 +242,7 @@ def plan_as_of(day, meeting_id=None):
             HighlightReport.objects.approved().filter(meeting_id=meeting_id).select_related("author")
         ):
             reports[report.priority_id] = _report_entry(report)
+    summaries = _summaries(priorities, by or day)
     return {
         "version": SNAPSHOT_VERSION,
         "as_of": _iso(day),
@@ -198,10 +254,18 @@ def plan_as_of(day, meeting_id=None):
                 "report": reports.get(priority.pk),
                 "actions": actions.get(priority.pk, []),
                 "indicators": indicators.get(priority.pk, []),
+                "summary": summaries[priority.pk],
             }
             for priority in priorities
         ],
+        "plan_indicators": indicators.get(None, []),
     }
+
+
+def period_plan(period):
+    """plan_as_of for a period: as of its last day, with its Board meeting's reports and summaries."""
+    by = period.meeting.date if period.meeting_id else period.end
+    return plan_as_of(period.end, period.meeting_id, by)
 
 
 def close_period(period, *, by, now=None):
@@ -212,77 +276,12 @@ def close_period(period, *, by, now=None):
         period = Period.objects.select_for_update().get(pk=period.pk)
         if period.is_closed:
             raise ValidationError(f"{period} was closed on {timezone.localtime(period.closed_at):%-d %B %Y}.")
-        data = plan_as_of(period.end, period.meeting_id)
+        data = period_plan(period)
         snapshot = PeriodSnapshot.objects.create(period=period, data=data, taken_at=now, taken_by=by)
         period.status, period.closed_by, period.closed_at = PeriodStatus.CLOSED, by, now
         period._history_user = by
         period.save(update_fields=["status", "closed_by", "closed_at", "updated"])
     return snapshot
-
-
-# --- What the board pack reads of a closed period ----------------------------------------------------------
-@dataclass(frozen=True)
-class ReportedReading:
-    status: Status
-    details: str
-
-
-@dataclass(frozen=True)
-class ReportedAction:
-    """An action as a closed period's snapshot reported it, shaped as the board pack's tables read one."""
-
-    ref: str
-    title: str
-    lead_name: str
-    url: str
-    reading: ReportedReading
-    latest_date: object
-    latest_narrative: str
-    latest_mitigation: str
-
-    def get_absolute_url(self):
-        return self.url
-
-
-def reported_needing_attention(data):
-    """The snapshot's actions at risk, off track or overdue, the most serious first (off track, then
-    overdue by due date, then at risk), as the board pack lists them: the same order as
-    ActionQuerySet.needing_attention, applied to what was reported."""
-    rows = []
-    for priority in data["priorities"]:
-        for entry in priority["actions"]:
-            status = Status(entry["status"])
-            if status not in (Status.AT_RISK, Status.OFF_TRACK) and not entry["overdue"]:
-                continue
-            severity = 0 if status == Status.OFF_TRACK else (1 if entry["overdue"] else 2)
-            update = entry["latest_update"] or {}
-            rows.append(
-                (
-                    (severity, entry["due_date"], entry["ref"]),
-                    ReportedAction(
-                        ref=entry["ref"],
-                        title=entry["title"],
-                        lead_name=entry["lead"],
-                        url=entry["url"],
-                        reading=ReportedReading(status, entry.get("details", "")),
-                        latest_date=date.fromisoformat(update["date"]) if update else None,
-                        latest_narrative=update.get("narrative", ""),
-                        latest_mitigation=update.get("mitigation", ""),
-                    ),
-                )
-            )
-    return [action for _, action in sorted(rows, key=lambda row: row[0])]
-
-
-def reported_period(meeting):
-    """The closed period that reports to `meeting`, with its snapshot, or None (one query)."""
-    return (
-        Period.objects.closed()
-        .filter(meeting=meeting)
-        .select_related("snapshot", "closed_by")
-        .order_by("-end", "-pk")
-        .first()
-    )
 
 
 # --- Export ------------------------------------------------------------------------------------------------
@@ -317,23 +316,26 @@ def snapshot_rows(data):
                 a["due_text"],
                 latest,
             ]
-        for i in priority["indicators"]:
-            latest = (
-                f"{i['latest']['text']} for the period ending {i['latest']['period_end']}"
-                if i["latest"]
-                else ""
-            )
-            yield [
-                data["as_of"],
-                priority["number"],
-                "indicator",
-                i["code"],
-                i["name"],
-                i["status_label"],
-                i["reading"],
-                "",
-                latest,
-            ]
+        yield from _indicator_rows(data["as_of"], priority["number"], priority["indicators"])
+    yield from _indicator_rows(data["as_of"], "whole plan", data.get("plan_indicators", []))
+
+
+def _indicator_rows(as_of, priority, indicators):
+    for i in indicators:
+        latest = (
+            f"{i['latest']['text']} for the period ending {i['latest']['period_end']}" if i["latest"] else ""
+        )
+        yield [
+            as_of,
+            priority,
+            "indicator",
+            i["code"],
+            i["name"],
+            i["status_label"],
+            i["reading"],
+            "",
+            latest,
+        ]
 
 
 # --- Comparing two snapshots ------------------------------------------------------------------------------
@@ -342,7 +344,8 @@ def _actions(data):
 
 
 def _indicators(data):
-    return {i["code"]: i for p in data["priorities"] for i in p["indicators"]}
+    every = [i for p in data["priorities"] for i in p["indicators"]] + data.get("plan_indicators", [])
+    return {i["code"]: i for i in every}
 
 
 def _reports(data):
@@ -509,6 +512,6 @@ def corrections(period):
     key = f"reporting:corrections:v{SNAPSHOT_VERSION}:{period.pk}:{_data_key()}"
     result = cache.get(key)
     if result is None:
-        result = compare(period.snapshot.data, plan_as_of(period.end, period.meeting_id))
+        result = compare(period.snapshot.data, period_plan(period))
         cache.set(key, result, CORRECTIONS_CACHE_SECONDS)
     return result

@@ -42,12 +42,15 @@ class PrioritySummary:
 
     @property
     def change_text(self):
-        """ "Better than at the Board of 12 January 2026", or "First report"."""
-        change = self.change
-        if change is None or change == Change.FIRST:
-            return Change.FIRST.label
-        since = f"the Board of {self.previous.meeting.date:%-d %B %Y}"
-        return f"Same as at {since}" if change == Change.SAME else f"{change.label} than at {since}"
+        return change_words(self.change, self.previous.meeting.date if self.previous else None)
+
+
+def change_words(change, previous_meeting_date):
+    """ "Better than at the Board of 12 January 2026", or "First report" (also for no report: None)."""
+    if change is None or change == Change.FIRST:
+        return Change.FIRST.label
+    since = f"the Board of {previous_meeting_date:%-d %B %Y}"
+    return f"Same as at {since}" if change == Change.SAME else f"{change.label} than at {since}"
 
 
 def priority_summaries(priorities, *, by=None, with_citations=False):
