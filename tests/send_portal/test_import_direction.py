@@ -61,7 +61,14 @@ def test_apps_below_notifications_do_not_import_it(app):
 
 
 @pytest.mark.parametrize(
-    "path", ["reporting/models.py", "reporting/summary.py", "reporting/rules.py", "reporting/snapshots.py"]
+    "path",
+    [
+        "reporting/models.py",
+        "reporting/summary.py",
+        "reporting/rules.py",
+        "reporting/snapshots.py",
+        "reporting/as_reported.py",
+    ],
 )
 def test_what_the_board_pack_reads_of_reporting_imports_no_governance_module(path):
     """governance/services.py (the board pack) reads highlight reports: reporting's models and summary must
