@@ -17,6 +17,8 @@ from governance.models import Decision, Escalation, Meeting, MeetingAction, Meet
 from indicators.digests import plan_digests
 from indicators.models import Indicator, Measurement, Rebase
 from indicators.status import IndicatorStatus
+from reporting.models import Assessment, HighlightReport, Period, PeriodStatus
+from send_portal.models import Review
 
 UPDATED_SINCE_HELP = (
     "Only records created or changed at or after this ISO 8601 date or time, e.g. 2026-11-30T18:00:00Z."
@@ -200,3 +202,29 @@ class EscalationFilterSet(django_filters.FilterSet):
 
     def filter_open(self, queryset, name, value):
         return queryset.filter(resolved_by_decision__isnull=value)
+
+
+class HighlightReportFilterSet(django_filters.FilterSet):
+    priority = priority_number("priority__number")
+    meeting = WholeNumberFilter(field_name="meeting_id", help_text="The Board meeting's id.")
+    assessment = django_filters.MultipleChoiceFilter(choices=Assessment.choices)
+    review = django_filters.MultipleChoiceFilter(
+        choices=Review.choices, help_text="Sign-off: only approved reports are what the Board was told."
+    )
+    updated_since = updated_since()
+    period = period("meeting__date", "The Board meeting's date")
+
+    class Meta:
+        model = HighlightReport
+        fields = ["priority", "meeting", "assessment", "review", "updated_since", "period"]
+
+
+class PeriodFilterSet(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=PeriodStatus.choices)
+    meeting = WholeNumberFilter(field_name="meeting_id", help_text="The Board meeting it reports to (id).")
+    updated_since = updated_since()
+    period = period("end", "The period's last day")
+
+    class Meta:
+        model = Period
+        fields = ["status", "meeting", "updated_since", "period"]

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 
 from rest_framework.renderers import BaseRenderer
 
@@ -46,4 +47,6 @@ def _cell(value):
         return "true" if value else "false"
     if isinstance(value, list):
         return "; ".join(str(item) for item in value)
+    if isinstance(value, dict):  # a nested record (a period's snapshot): as JSON text
+        return json.dumps(value, ensure_ascii=False)
     return escape_formula(value)

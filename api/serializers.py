@@ -10,6 +10,7 @@ from actions.models import Action, Plan, Priority, ProgressUpdate
 from governance.models import Decision, Escalation, Meeting, MeetingAction
 from indicators.models import Indicator, Measurement
 from indicators.status import IndicatorStatus
+from reporting.models import HighlightReport, Period
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -478,3 +479,98 @@ class ChangeSerializer(serializers.Serializer):
     reason = serializers.CharField(
         source="change_reason", allow_null=True, help_text="Why, when it was recorded."
     )
+
+
+class HighlightReportSerializer(serializers.ModelSerializer):
+    """A priority's highlight report to one Board meeting, with its sign-off: only an approved report is
+    what the Board's pages and pack show."""
+
+    priority = serializers.IntegerField(source="priority.number", read_only=True)
+    meeting = serializers.IntegerField(source="meeting_id", read_only=True)
+    meeting_date = serializers.DateField(source="meeting.date", read_only=True)
+    assessment_label = label_of("assessment")
+    ask_kind_label = label_of("ask_kind")
+    author = serializers.SerializerMethodField()
+    actions = serializers.SlugRelatedField(many=True, read_only=True, slug_field="ref")
+    indicators = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    review_label = label_of("review")
+    url = PortalUrlField()
+
+    class Meta:
+        model = HighlightReport
+        fields = [
+            "id",
+            "url",
+            "priority",
+            "meeting",
+            "meeting_date",
+            "assessment",
+            "assessment_label",
+            "reason",
+            "achievements",
+            "risks",
+            "ask_kind",
+            "ask_kind_label",
+            "ask",
+            "actions",
+            "indicators",
+            "author",
+            "review",
+            "review_label",
+            "reviewed_at",
+            "return_reason",
+            "created",
+            "updated",
+        ]
+
+    def get_author(self, report) -> str:
+        return report.author.display_name if report.author_id else ""
+
+
+class PeriodSerializer(serializers.ModelSerializer):
+    """A reporting period: open while leads report on it, closed once its snapshot is taken."""
+
+    label = serializers.CharField(read_only=True)
+    meeting = serializers.IntegerField(
+        source="meeting_id", read_only=True, allow_null=True, help_text="The Board meeting it reports to."
+    )
+    status_label = label_of("status")
+    url = PortalUrlField()
+
+    class Meta:
+        model = Period
+        fields = [
+            "id",
+            "url",
+            "label",
+            "start",
+            "end",
+            "updates_due_by",
+            "meeting",
+            "status",
+            "status_label",
+            "closed_at",
+            "updated",
+        ]
+
+
+class PeriodDetailSerializer(PeriodSerializer):
+    """A period with the plan as reported on it: its snapshot, exactly as kept when it closed (null while
+    it is open). Corrections made since are not in it: the period's page lists them."""
+
+    as_reported = serializers.SerializerMethodField()
+
+    class Meta(PeriodSerializer.Meta):
+        fields = [*PeriodSerializer.Meta.fields, "as_reported"]
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "description": "The snapshot: as_of, version, priorities (each with its actions, indicators, "
+            "highlight report and summary) and plan_indicators.",
+        }
+    )
+    def get_as_reported(self, period):
+        snapshot = getattr(period, "snapshot", None) if period.is_closed else None
+        return snapshot.data if snapshot is not None else None

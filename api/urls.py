@@ -18,6 +18,8 @@ router.register("meetings", views.MeetingViewSet, basename="meeting")
 router.register("decisions", views.DecisionViewSet, basename="decision")
 router.register("action-log", views.MeetingActionViewSet, basename="meetingaction")
 router.register("escalations", views.EscalationViewSet, basename="escalation")
+router.register("highlight-reports", views.HighlightReportViewSet, basename="highlightreport")
+router.register("periods", views.PeriodViewSet, basename="period")
 
 urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),  # YAML, or JSON with ?format=json

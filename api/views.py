@@ -19,6 +19,7 @@ from api.models import AccessToken
 from governance.models import Decision, Escalation, Meeting, MeetingAction
 from indicators.digests import plan_digests
 from indicators.models import Indicator, Measurement
+from reporting.models import HighlightReport, Period
 from send_portal.base_views import get_permitted
 
 
@@ -161,6 +162,37 @@ class EscalationViewSet(PortalViewSet):
     ).order_by("raised_at", "pk")
     serializer_class = api.EscalationSerializer
     filterset_class = filters.EscalationFilterSet
+
+
+class HighlightReportViewSet(PortalViewSet):
+    """Highlight reports to Board meetings, by meeting date and priority, with their sign-off."""
+
+    permission_required = "reporting.view_highlightreport"
+    queryset = (
+        HighlightReport.objects.select_related("priority", "meeting", "author")
+        .prefetch_related("actions", "indicators")
+        .order_by("meeting__date", "priority__number", "pk")
+    )
+    serializer_class = api.HighlightReportSerializer
+    filterset_class = filters.HighlightReportFilterSet
+
+
+class PeriodViewSet(PortalViewSet):
+    """Reporting periods, oldest first; a closed period's detail holds the plan as reported on it."""
+
+    permission_required = "reporting.view_period"
+    queryset = Period.objects.order_by("start", "pk")
+    serializer_class = api.PeriodSerializer
+    filterset_class = filters.PeriodFilterSet
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "retrieve":
+            return queryset.select_related("snapshot")  # the snapshot only for one period: ~1 MB at N=10
+        return queryset
+
+    def get_serializer_class(self):
+        return api.PeriodDetailSerializer if self.action == "retrieve" else api.PeriodSerializer
 
 
 # --- Changes, from the history ---------------------------------------------------------------------------

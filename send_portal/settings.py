@@ -319,6 +319,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingActionStatusEnum": "governance.models.MeetingActionStatus",
         "IndicatorStatusEnum": "indicators.status.IndicatorStatus",
         "DatePrecisionEnum": "actions.models.DatePrecision",
+        "PeriodStatusEnum": "reporting.models.PeriodStatus",
     },
 }
 

@@ -560,7 +560,15 @@ API_MATRIX = {
         ),
         *(
             f"api:{kind}-{view}"
-            for kind in ("measurement", "meeting", "decision", "meetingaction", "escalation")
+            for kind in (
+                "measurement",
+                "meeting",
+                "decision",
+                "meetingaction",
+                "escalation",
+                "highlightreport",
+                "period",
+            )
             for view in ("list", "detail")
         ),
     ]
@@ -578,6 +586,8 @@ def api_url_for(name, world):
         "api:decision-detail": world["decision"].pk,
         "api:meetingaction-detail": world["meeting_action"].pk,
         "api:escalation-detail": world["escalation"].pk,
+        "api:highlightreport-detail": world["report"].pk,
+        "api:period-detail": world["closed_period"].pk,
     }.get(name)
     return reverse(name, args=[] if pk is None else [pk])
 
