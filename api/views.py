@@ -206,6 +206,8 @@ CHANGE_KINDS = [
     ("decision", Decision, "governance.view_decision", None),
     ("action_log_item", MeetingAction, "governance.view_meetingaction", None),
     ("escalation", Escalation, "governance.view_escalation", None),
+    ("highlight_report", HighlightReport, "reporting.view_highlightreport", None),
+    ("period", Period, "reporting.view_period", None),
 ]
 
 

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from reporting.models import Assessment
 from reporting.snapshots import close_period
@@ -95,3 +96,16 @@ def test_the_lists_take_a_fixed_number_of_queries(reported, operations, django_a
         assert api.get(reverse("api:highlightreport-list")).status_code == 200
     with django_assert_max_num_queries(10):
         assert api.get(reverse("api:period-list")).status_code == 200
+
+
+def test_a_rewritten_report_and_a_closed_period_appear_in_the_changes(reported, operations):
+    before = timezone.now()
+    report = reported["report"]
+    report.reason = "Rewritten."
+    report.save()
+    close_period(reported["open"], by=operations)
+
+    changes = token_client(operations).get(reverse("api:changes"), {"updated_since": before.isoformat()})
+    found = {(c["record_type"], c["record_id"], c["change"]) for c in changes.json()["results"]}
+    assert ("highlight_report", report.pk, "changed") in found
+    assert ("period", reported["open"].pk, "changed") in found
