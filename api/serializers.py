@@ -339,6 +339,7 @@ class MeasurementSerializer(serializers.ModelSerializer):
             "priority",
             "period_end",
             "value",
+            "approved_value",
             "unit",
             "trajectory_value",
             "status",

@@ -41,7 +41,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path
 
-from indicators.models import Unit
+from indicators.models import Unit, read_by_the_board
 from indicators.spc_reading import MARKERS
 
 TRAJECTORY = "trajectory"
@@ -441,8 +441,8 @@ def cached_chart_svg(indicator, kind=TRAJECTORY, key=None):
         measurements = _prefetched(indicator, "measurements")
         if measurements is None:
             measurements = indicator.measurements.order_by("period_end")
-        # The Board's charts show approved values only (Indicator.series's rule).
-        measurements = sorted((m for m in measurements if m.is_approved), key=lambda m: m.period_end)
+        # The Board's charts show the values the Board reads (Indicator.series's rule).
+        measurements = sorted(read_by_the_board(measurements), key=lambda m: m.period_end)
         if kind == SPC:
             svg = spc_chart_svg(indicator, indicator.read_spc(measurements, list(indicator.rebases.all())))
         else:

@@ -1,5 +1,6 @@
 """Success indicators: what the plan measures, and the values recorded for each period."""
 
+import copy
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,7 +20,14 @@ from indicators import spc_reading
 from indicators import status as rule
 from indicators.reading import read_indicator
 from indicators.status import MOVEMENT_SYMBOLS, MOVEMENT_WORDS, STATUS_COLOURS, Frequency, IndicatorStatus
-from send_portal.models import ReviewedModel, ReviewQuerySet, StaleEdit, TimeStampedModel, VersionedModel
+from send_portal.models import (
+    Review,
+    ReviewedModel,
+    ReviewQuerySet,
+    StaleEdit,
+    TimeStampedModel,
+    VersionedModel,
+)
 from send_portal.rules import is_administrator, is_operations
 
 
@@ -356,10 +364,11 @@ class Indicator(TimeStampedModel):
     # --- The rules (indicators/status.py), applied to this indicator -----------------------------------
     @cached_property
     def series(self):
-        """The indicator's approved values in period order: what every reading (status, travel, SPC,
-        charts, digests, pack, API) is made from. Values awaiting sign-off or returned are left out
-        (awaiting_values). Costs a query unless with_measurements() loaded them."""
-        return [measurement for measurement in self.measurements.all() if measurement.is_approved]
+        """The indicator's values as the Board reads them, in period order: what every reading (status,
+        travel, SPC, charts, digests, pack, API) is made from. Approved values; for a value whose
+        correction awaits sign-off (or was returned), the value as last approved; values never approved
+        are left out (read_by_the_board). Costs a query unless with_measurements() loaded them."""
+        return read_by_the_board(self.measurements.all())
 
     @cached_property
     def unapproved_values(self):
@@ -710,6 +719,8 @@ class Indicator(TimeStampedModel):
         else:
             outcome = Outcome.CORRECTED
             measurement.version += 1
+            if measurement.is_approved:  # the Board reads the approved value until the correction is
+                measurement.approved_value = measurement.value  # signed off (read_by_the_board)
         measurement.value = value
         measurement.note = note or measurement.note
         measurement.is_illustrative = False
@@ -774,6 +785,24 @@ class MeasurementQuerySet(ReviewQuerySet):
     def visible_to(self, user):
         return self if user.is_authenticated else self.none()
 
+    def read_by_the_board(self):
+        """The rows behind the values the Board reads: approved ones, and those whose correction awaits
+        sign-off or was returned (read as their approved value: read_by_the_board())."""
+        return self.filter(Q(review=Review.APPROVED) | Q(approved_value__isnull=False))
+
+
+def read_by_the_board(measurements):
+    """The values the Board's pages read, in the order given: each approved value as it is; a value
+    whose correction awaits sign-off or was returned as it was last approved (Measurement.as_approved);
+    a value never approved is left out. The one rule for which values count."""
+    shown = []
+    for measurement in measurements:
+        if measurement.is_approved:
+            shown.append(measurement)
+        elif measurement.approved_value is not None:
+            shown.append(measurement.as_approved())
+    return shown
+
 
 class Measurement(ReviewedModel, VersionedModel):
     """The value of an indicator for one reporting period. One value per indicator and period. Its
@@ -797,9 +826,19 @@ class Measurement(ReviewedModel, VersionedModel):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    approved_value = models.DecimalField(
+        max_digits=12,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The value as last approved, kept when an approved value is corrected: the Board reads it "
+        "until the correction is signed off.",
+    )
 
     history = HistoricalRecords()
     objects = MeasurementQuerySet.as_manager()
+    correction_pending = False  # True on the copy as_approved() makes
 
     unreported_fields = ("recorded_by", "is_illustrative")  # who is said anyway; illustrative is not typed
 
@@ -825,6 +864,28 @@ class Measurement(ReviewedModel, VersionedModel):
 
     def __str__(self):
         return f"{self.indicator.code} {self.period_end:%d %b %Y}: {self.value}"
+
+    @property
+    def corrects_an_approved_value(self):
+        """A correction of an approved value, awaiting sign-off or returned: the Board reads approved_value."""
+        return not self.is_approved and self.approved_value is not None
+
+    @property
+    def formatted_approved_value(self):
+        return self.indicator.format_value(self.approved_value) if self.approved_value is not None else ""
+
+    def as_approved(self):
+        """A copy of this value as it was last approved, for reading only (correction_pending is set, and
+        saving it is refused): its value is approved_value."""
+        shown = copy.copy(self)
+        shown.corrected_to = self.formatted_value  # the correction, with its unit
+        shown.value, shown.review, shown.correction_pending = self.approved_value, Review.APPROVED, True
+        return shown
+
+    def save(self, *args, **kwargs):
+        if self.correction_pending:
+            raise TypeError("This is a read-only copy of an approved value (as_approved): save the original.")
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return self.indicator.get_absolute_url()

@@ -82,7 +82,7 @@ def evidence_pack_context(priority, start, end):
         .select_related("lead")
         .order_by("ref_sort", "pk")
     ]
-    values = Measurement.objects.approved().filter(period_end__lte=end).order_by("period_end")
+    values = Measurement.objects.read_by_the_board().filter(period_end__lte=end).order_by("period_end")
     indicators = []
     for indicator in Indicator.objects.filter(priority=priority).prefetch_related(
         Prefetch("measurements", queryset=values),

@@ -230,7 +230,7 @@ def plan_as_of(day, meeting_id=None, by=None):
     for action in Action.objects.select_related("lead").order_by("ref_sort", "pk"):
         actions.setdefault(action.priority_id, []).append(_action_entry(action, latest.get(action.pk), day))
     indicators = {}
-    values = Measurement.objects.approved().filter(period_end__lte=day).order_by("period_end")
+    values = Measurement.objects.read_by_the_board().filter(period_end__lte=day).order_by("period_end")
     rebases = Rebase.objects.filter(starts_on__lte=day).order_by("starts_on")
     for indicator in Indicator.objects.prefetch_related(
         Prefetch("measurements", queryset=values), Prefetch("rebases", queryset=rebases)
