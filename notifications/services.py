@@ -106,9 +106,11 @@ class Digest:
 
     def items(self):
         """(ItemReason, action or None, indicator or None) for each item, as recorded in SentItem."""
-        for update in self.returned_updates:
-            yield ItemReason.RETURNED, update.action, None  # one per action: only its newest is unanswered
-        # Two returned values of one indicator (two periods) are one item: SentItem is about the indicator.
+        # A returned update is recorded as its action, a returned value as its indicator, each once (two
+        # returned values of one indicator, for two periods, are one item: SentItem is about the indicator).
+        actions = {update.action_id: update.action for update in self.returned_updates}
+        for action in actions.values():
+            yield ItemReason.RETURNED, action, None
         indicators = {value.indicator_id: value.indicator for value in self.returned_values}
         for indicator in indicators.values():
             yield ItemReason.RETURNED, None, indicator

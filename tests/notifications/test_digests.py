@@ -324,6 +324,23 @@ def test_a_returned_value_and_a_returned_report_are_in_the_digest_with_where_to_
     assert [(item.action, item.indicator) for item in returned_items] == [(None, indicator)]
 
 
+def test_two_returned_values_of_one_indicator_are_both_listed_and_recorded_once(
+    smtp, priority, lead, operations, django_capture_on_commit_callbacks
+):
+    indicator = IndicatorFactory(code="P1-I7", priority=priority)
+    for period_end, reason in [(date(2026, 1, 31), "January is 13."), (date(2026, 2, 28), "February is 9.")]:
+        value, _ = indicator.record_value(period_end=period_end, value=12, by=lead)
+        value.return_to_lead(by=operations, reason=reason)
+
+    send_reminders(django_capture_on_commit_callbacks)
+
+    [message] = smtp.to(lead.email)
+    returned = section(smtp.text(message), "RETURNED TO YOU (2)")
+    assert "“January is 13.”" in returned and "“February is 9.”" in returned
+    returned_items = SentMessage.objects.get(recipient=lead).items.filter(reason=ItemReason.RETURNED)
+    assert [item.indicator for item in returned_items] == [indicator]
+
+
 def test_what_was_approved_or_still_awaits_sign_off_is_not_in_the_returned_section(
     smtp, priority, lead, operations, board_meeting, django_capture_on_commit_callbacks
 ):
