@@ -104,10 +104,13 @@ class ItemReason(models.TextChoices):
     NO_RECENT_UPDATE = "no_recent_update", "No recent update"
     DATA_DUE = "data_due", "Data due"
     DATA_OVERDUE = "data_overdue", "Data overdue"
+    RETURNED = "returned", "Returned with a reason"
 
 
 class SentItem(models.Model):
-    """An action or indicator a digest reminded its recipient about, and why."""
+    """An action or indicator a digest reminded its recipient about, and why. A returned update is recorded
+    as its action and a returned value as its indicator; a returned highlight report, which is neither,
+    is not recorded as an item (see Digest.items)."""
 
     message = models.ForeignKey("notifications.SentMessage", on_delete=models.CASCADE, related_name="items")
     reason = models.CharField(max_length=30, choices=ItemReason)

@@ -18,8 +18,9 @@ closes the window completely.
 
 A digest holds the person's own items, chosen by the plan's single rules: actions from
 ActionQuerySet.mine (due_within, overdue, stale) and indicators from IndicatorQuerySet.looked_after_by with
-Indicator.freshness (data due and data overdue). What the Operations Group returned to them is mailed as
-it happens (notify_returned) and listed on their My actions page.
+Indicator.freshness (data due and data overdue), and, first, what the Operations Group returned to them
+and is still unanswered (reporting.sign_off.returned_to, the rule their My actions page reads too). A
+return is also mailed as it happens (notify_returned); the digest reminds whoever missed that mail.
 """
 
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from governance.models import Meeting
 from indicators.models import Indicator
 from notifications.models import DigestFrequency, ItemReason, MessageKind, Preference, SentItem, SentMessage
 from reporting.models import Period
+from reporting.sign_off import returned_to
 from send_portal.models import Partnership
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
@@ -73,6 +75,11 @@ class Digest:
     person: object
     today: object
     days: int
+    # What the Operations Group returned to them and is still unanswered (reporting.sign_off.returned_to):
+    # the Board does not see it until they send it again, so the mail lists it first.
+    returned_updates: list = field(default_factory=list)  # ProgressUpdate: post a new update
+    returned_values: list = field(default_factory=list)  # Measurement: correct the value
+    returned_reports: list = field(default_factory=list)  # HighlightReport: edit the report
     due_soon: list = field(default_factory=list)  # Action, due in the next `days` days
     overdue: list = field(default_factory=list)  # Action
     stale: list = field(default_factory=list)  # Action, no update for 30 days
@@ -81,15 +88,34 @@ class Digest:
     period: object = None  # the open reporting period (reporting.Period) whose updates are due, or None
 
     @property
+    def returned(self):
+        """Every returned, unanswered submission: updates, then values, then reports."""
+        return [*self.returned_updates, *self.returned_values, *self.returned_reports]
+
+    @property
     def is_empty(self):
-        return not (self.due_soon or self.overdue or self.stale or self.data_due or self.data_overdue)
+        return not (
+            self.returned or self.due_soon or self.overdue or self.stale or self.data_due or self.data_overdue
+        )
 
     @property
     def count(self):
-        return sum(map(len, [self.due_soon, self.overdue, self.stale, self.data_due, self.data_overdue]))
+        return len(self.returned) + sum(
+            map(len, [self.due_soon, self.overdue, self.stale, self.data_due, self.data_overdue])
+        )
 
     def items(self):
         """(ItemReason, action or None, indicator or None) for each item, as recorded in SentItem."""
+        # A returned update is recorded as its action, a returned value as its indicator, each once (two
+        # returned values of one indicator, for two periods, are one item: SentItem is about the indicator).
+        actions = {update.action_id: update.action for update in self.returned_updates}
+        for action in actions.values():
+            yield ItemReason.RETURNED, action, None
+        indicators = {value.indicator_id: value.indicator for value in self.returned_values}
+        for indicator in indicators.values():
+            yield ItemReason.RETURNED, None, indicator
+        # A returned highlight report is not recorded: a SentItem names one action or one indicator (its
+        # check constraint), and a report is neither; the SentMessage itself still records the digest.
         for reason, actions in [
             (ItemReason.DUE_SOON, self.due_soon),
             (ItemReason.OVERDUE, self.overdue),
@@ -106,13 +132,25 @@ class Digest:
 
 
 def digest_for(person, today=None, days=None):
-    """The person's Digest: their actions (ActionQuerySet.mine) due soon, overdue and with no recent
-    update, and the indicators they look after whose data are due soon or overdue, with the open reporting
-    period whose updates are due. Five queries."""
+    """The person's Digest: what was returned to them and is still unanswered (reporting.sign_off.
+    returned_to), their actions (ActionQuerySet.mine) due soon, overdue and with no recent update, and the
+    indicators they look after whose data are due soon or overdue, with the open reporting period whose
+    updates are due. Nine queries however many items (eight for someone who looks after no indicator):
+    three for what was returned (one per kind), the period, three for the actions, the indicators and
+    their values (prefetched)."""
     today = today or timezone.localdate()
     days = settings.REMINDER_DAYS_AHEAD if days is None else days
     mine = Action.objects.mine(person).select_related("priority").order_by("ref_sort", "pk")
-    digest = Digest(person=person, today=today, days=days, period=Period.objects.current())
+    returned = returned_to(person)
+    digest = Digest(
+        person=person,
+        today=today,
+        days=days,
+        returned_updates=returned.updates,
+        returned_values=returned.values,
+        returned_reports=returned.reports,
+        period=Period.objects.current(),
+    )
     digest.due_soon = list(mine.due_within(days, today))
     digest.overdue = list(mine.overdue(today))
     digest.stale = list(mine.stale(today))
@@ -166,7 +204,8 @@ def send_digest(person, round_key, today=None):
         template="digest",
         context={"digest": digest, "my_actions_url": absolute(reverse("actions:action_mine"))},
         items=digest.items(),
-        why="You get this reminder because you lead these actions or look after these indicators' data.",
+        why="You get this reminder because you lead these actions or look after these indicators' data"
+        + (", or submitted or lead the work returned to you." if digest.returned else "."),
     )
 
 

@@ -1,5 +1,7 @@
 """The Operations Group's sign-off: the queue of everything leads have submitted (progress updates,
-indicator values, highlight reports), oldest first, and approving or returning one with a reason.
+indicator values, highlight reports), oldest first, and approving or returning one with a reason; and the
+lead's side of it, what was returned to them and is still unanswered (returned_to: their My actions page
+and their reminder digest both read it).
 
 The rule itself (who may, what an approval changes, refusing one's own submission or an item already
 signed off) is on the models (send_portal.models.ReviewedModel) and in send_portal/rules.py; these views
@@ -12,6 +14,7 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +23,7 @@ from django.views.decorators.http import require_POST
 from actions.models import ProgressUpdate
 from indicators.models import Measurement
 from reporting.models import HighlightReport
-from send_portal.models import SignOffRefused
+from send_portal.models import Review, SignOffRefused
 from send_portal.rules import who_can
 
 # The kinds of submission, as the sign-off URLs name them: (model, the queue's select_related).
@@ -50,6 +53,49 @@ def sign_off_queue(user):
         own = frozenset(item.pk for item in items if item.submitted_by_id == user.pk)
         sections.append(QueueSection(kind, HEADINGS[kind], items, own))
     return sections
+
+
+@dataclass(frozen=True)
+class Returned:
+    """What was returned to a person and is still unanswered, by kind, the latest return first; and how
+    many of their submissions await sign-off."""
+
+    updates: list  # ProgressUpdate, returned and no newer update on its action since
+    values: list  # Measurement, returned (a correction sends the same row again, so it answers it)
+    reports: list  # HighlightReport, returned (an edit sends the same row again)
+    awaiting: int
+
+
+def returned_to(user):
+    """What was returned of the user's work (their actions and priorities, their indicators, and whatever
+    they submitted) with the reasons, updates only while no newer update answers them; and how many of
+    those await sign-off. Three queries, one per kind, each with what a page or mail names of it (the
+    action, indicator, or priority and meeting; who returned it) loaded."""
+    unanswered = ~Exists(
+        ProgressUpdate.objects.filter(action=OuterRef("action"), created__gt=OuterRef("created"))
+    )
+    updates = (
+        ProgressUpdate.objects.exclude(review=Review.APPROVED)
+        .filter(Q(action__priority__lead=user) | Q(action__lead=user) | Q(submitted_by=user))
+        .annotate(unanswered=unanswered)
+        .select_related("action", "reviewed_by")
+    )
+    values = (
+        Measurement.objects.exclude(review=Review.APPROVED)
+        .filter(Q(indicator__priority__lead=user) | Q(indicator__owner=user) | Q(submitted_by=user))
+        .select_related("indicator", "reviewed_by")
+    )
+    reports = (
+        HighlightReport.objects.exclude(review=Review.APPROVED)
+        .filter(Q(priority__lead=user) | Q(submitted_by=user))
+        .select_related("priority", "meeting", "reviewed_by")
+    )
+    awaiting, returned = 0, {}
+    for name, rows in (("updates", updates), ("values", values), ("reports", reports)):
+        rows = list(rows.order_by("-reviewed_at", "-pk"))
+        awaiting += sum(1 for row in rows if row.is_awaiting_sign_off)
+        returned[name] = [row for row in rows if row.is_returned and getattr(row, "unanswered", True)]
+    return Returned(awaiting=awaiting, **returned)
 
 
 def _submission(user, kind, pk):

@@ -4,9 +4,12 @@ from django.core.management.base import BaseCommand
 from django.db.models import Q
 from django.utils import timezone
 
+from actions.models import ProgressUpdate
+from indicators.models import Measurement
 from notifications.models import Preference, SentMessage
 from notifications.services import digest_round
 from notifications.tasks import send_digest
+from reporting.models import HighlightReport
 from send_portal.models import User
 
 
@@ -25,6 +28,11 @@ class Command(BaseCommand):
                 Q(pk__in=User.objects.filter(led_priorities__isnull=False).values("pk"))
                 | Q(pk__in=User.objects.filter(led_actions__isnull=False).values("pk"))
                 | Q(pk__in=User.objects.filter(owned_indicators__isnull=False).values("pk"))
+                # whoever submitted something that was returned (they may lead nothing: the Operations
+                # Group posts updates too); their digest lists it while it is unanswered
+                | Q(pk__in=ProgressUpdate.objects.returned().values("submitted_by"))
+                | Q(pk__in=Measurement.objects.returned().values("submitted_by"))
+                | Q(pk__in=HighlightReport.objects.returned().values("submitted_by"))
             )
             .order_by("pk")
         )
