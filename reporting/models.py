@@ -200,7 +200,13 @@ class PeriodQuerySet(models.QuerySet):
         return self.open().order_by("updates_due_by", "start", "pk").first()
 
     def for_table(self):
-        return self.select_related("meeting", "closed_by").order_by("-start", "-pk")
+        """Periods for the list, each with `being_closed`: a press of "Close the period" is under way."""
+        under_way = PeriodCloseRequest.objects.under_way().filter(period=models.OuterRef("pk"))
+        return (
+            self.select_related("meeting", "closed_by")
+            .annotate(being_closed=models.Exists(under_way))
+            .order_by("-start", "-pk")
+        )
 
 
 class Period(TimeStampedModel):

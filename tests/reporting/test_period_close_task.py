@@ -51,8 +51,12 @@ def test_closing_answers_at_once_and_the_page_says_the_period_is_being_closed_un
     assert reverse("reporting:period_close", args=[period.pk]) not in page  # no second "Close" button
     stopped = client.get(period.get_absolute_url() + "?auto=off")  # the person turns the reloading off
     assert "Refresh" not in stopped and "Check again" in stopped.content.decode()
-    client.force_login(lead)  # everyone who reads the period is told
+    client.force_login(lead)  # everyone who reads the period is told, on its page and in the list
     assert "This period is being closed" in client.get(period.get_absolute_url()).content.decode()
+    assert (
+        "being closed: the snapshot is being taken"
+        in client.get(reverse("reporting:period_list")).content.decode()
+    )
 
     close_requested_period.call(close_request.pk)  # what the worker does
 
