@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from reporting.models import EvidencePack, HighlightReport, Period, PeriodSnapshot
+from reporting.models import EvidencePack, HighlightReport, Period, PeriodCloseRequest, PeriodSnapshot
 
 
 @admin.register(HighlightReport)
@@ -61,6 +61,23 @@ class PeriodSnapshotAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PeriodCloseRequest)
+class PeriodCloseRequestAdmin(admin.ModelAdmin):
+    """Read-only: each press of "Close the period", who pressed it and how it went (the task writes them)."""
+
+    list_display = ["period", "requested_by", "requested_at", "status", "finished_at"]
+    list_filter = ["status"]
+    list_select_related = ["period", "requested_by"]
+    fields = ["period", "requested_by", "requested_at", "status", "started_at", "finished_at", "error"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

@@ -4,9 +4,10 @@ Imports no governance module (meetings are named by string), so the board pack c
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from send_portal.models import ReviewedModel, ReviewQuerySet, TimeStampedModel, VersionedModel
@@ -199,7 +200,13 @@ class PeriodQuerySet(models.QuerySet):
         return self.open().order_by("updates_due_by", "start", "pk").first()
 
     def for_table(self):
-        return self.select_related("meeting", "closed_by").order_by("-start", "-pk")
+        """Periods for the list, each with `being_closed`: a press of "Close the period" is under way."""
+        under_way = PeriodCloseRequest.objects.under_way().filter(period=models.OuterRef("pk"))
+        return (
+            self.select_related("meeting", "closed_by")
+            .annotate(being_closed=models.Exists(under_way))
+            .order_by("-start", "-pk")
+        )
 
 
 class Period(TimeStampedModel):
@@ -277,6 +284,10 @@ class Period(TimeStampedModel):
     def label(self):
         return str(self).removeprefix("Reporting period ")
 
+    def latest_close_request(self):
+        """The last press of "Close the period" (a PeriodCloseRequest), or None. One query."""
+        return self.close_requests.select_related("requested_by").order_by("-requested_at", "-pk").first()
+
 
 class SnapshotFrozen(Exception):
     """A period's snapshot never changes once taken."""
@@ -311,6 +322,103 @@ class PeriodSnapshot(models.Model):
 
     def delete(self, *args, **kwargs):
         raise SnapshotFrozen("A period's snapshot is never deleted.")
+
+
+class CloseStatus(models.TextChoices):
+    """How far a press of "Close the period" has got: waiting for the worker, taking the snapshot, done, or
+    failed (with the reason)."""
+
+    QUEUED = "queued", "Queued"
+    CLOSING = "closing", "Being closed"
+    CLOSED = "closed", "Closed"
+    FAILED = "failed", "Failed"
+
+
+CLOSE_UNDER_WAY = [CloseStatus.QUEUED, CloseStatus.CLOSING]
+
+
+class PeriodCloseRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self if user.is_authenticated else self.none()
+
+    def under_way(self):
+        """Requests waiting for the worker or being closed (at most one per period)."""
+        return self.filter(status__in=CLOSE_UNDER_WAY)
+
+
+class PeriodCloseRequest(models.Model):
+    """A press of "Close the period": the background task closing the period (reporting.tasks, which calls
+    snapshots.close_period), who asked and when, and how far it has got (queued, being closed, closed, or
+    failed with the reason). The database allows one under way per period, so a second press, even at the
+    same instant, is told the first is under way."""
+
+    period = models.ForeignKey("reporting.Period", on_delete=models.CASCADE, related_name="close_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="period_close_requests",
+    )
+    requested_at = models.DateTimeField(default=timezone.now, editable=False)
+    status = models.CharField(max_length=20, choices=CloseStatus, default=CloseStatus.QUEUED)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True, help_text="Why closing the period failed.")
+
+    objects = PeriodCloseRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=Q(status__in=CLOSE_UNDER_WAY),
+                name="%(app_label)s_%(class)s_one_under_way_per_period",
+                violation_error_message="This period is already being closed.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Closing {self.period}: {self.get_status_display().lower()}"
+
+    def get_absolute_url(self):
+        return self.period.get_absolute_url()
+
+    @property
+    def is_under_way(self):
+        return self.status in CLOSE_UNDER_WAY
+
+    @property
+    def has_failed(self):
+        return self.status == CloseStatus.FAILED
+
+    @classmethod
+    def request(cls, period, *, by):
+        """Ask for `period` to be closed: a new queued request, or (created False) the latest one, which is
+        under way. Race-safe: the database's constraint decides between two presses at the same instant."""
+        try:
+            with transaction.atomic():
+                return cls.objects.create(period=period, requested_by=by), True
+        except IntegrityError:
+            return cls.objects.filter(period=period).order_by("-requested_at", "-pk").first(), False
+
+    def start(self):
+        """Mark the request as being closed (again, when a worker that died is replaced). Returns False when
+        there is nothing left to do: the request is done."""
+        if self.status == CloseStatus.CLOSED:
+            return False
+        self.status, self.started_at, self.error = CloseStatus.CLOSING, timezone.now(), ""
+        self.save(update_fields=["status", "started_at", "error"])
+        return True
+
+    def finish(self):
+        self.status, self.finished_at = CloseStatus.CLOSED, timezone.now()
+        self.save(update_fields=["status", "finished_at"])
+
+    def fail(self, reason):
+        self.status, self.error, self.finished_at = CloseStatus.FAILED, reason, timezone.now()
+        self.save(update_fields=["status", "error", "finished_at"])
 
 
 class PackStatus(models.TextChoices):
@@ -381,6 +489,20 @@ class EvidencePack(models.Model):
     @property
     def tag_colour(self):
         return PACK_STATUS_COLOURS[PackStatus(self.status)]
+
+    @property
+    def has_failed(self):
+        return self.status == PackStatus.FAILED
+
+    def retry(self):
+        """Set a failed pack back to queued, for its task to make it again. Returns False, changing nothing,
+        unless the pack had failed. Race-safe: of two presses at the same instant, the database lets one
+        through (a conditional UPDATE; the pack keeps no history)."""
+        retried = EvidencePack.objects.filter(pk=self.pk, status=PackStatus.FAILED).update(
+            status=PackStatus.QUEUED, started_at=None, finished_at=None, error=""
+        )
+        self.refresh_from_db(fields=["status", "started_at", "finished_at", "error"])
+        return bool(retried)
 
     @property
     def filename_stem(self):

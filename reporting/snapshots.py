@@ -270,18 +270,36 @@ def period_plan(period):
 
 def close_period(period, *, by, now=None):
     """Close an open period: freeze the plan as of its last day (plan_as_of) in its PeriodSnapshot and
-    record who closed it and when, in one transaction. Refuses a period already closed."""
+    record who closed it and when. Refuses a period already closed.
+
+    The plan is read before the period is locked, and the snapshot and the period's new status are then
+    written in one short transaction that checks again that the period is open (and reads the plan again
+    if its last day or its meeting changed meanwhile). Reading takes seconds at ten times the plan; on SQLite,
+    where every transaction takes the one write lock, holding it that long would stall every page."""
     now = now or timezone.now()
+    period = Period.objects.select_related("meeting").get(pk=period.pk)
+    _refuse_closed(period)
+    data = period_plan(period)
     with transaction.atomic():
-        period = Period.objects.select_for_update().get(pk=period.pk)
-        if period.is_closed:
-            raise ValidationError(f"{period} was closed on {timezone.localtime(period.closed_at):%-d %B %Y}.")
-        data = period_plan(period)
-        snapshot = PeriodSnapshot.objects.create(period=period, data=data, taken_at=now, taken_by=by)
-        period.status, period.closed_by, period.closed_at = PeriodStatus.CLOSED, by, now
-        period._history_user = by
-        period.save(update_fields=["status", "closed_by", "closed_at", "updated"])
+        locked = Period.objects.select_for_update().get(pk=period.pk)  # PostgreSQL: no FOR UPDATE on a join
+        _refuse_closed(locked)
+        if _reported_on(locked) != _reported_on(period):
+            data = period_plan(locked)
+        snapshot = PeriodSnapshot.objects.create(period=locked, data=data, taken_at=now, taken_by=by)
+        locked.status, locked.closed_by, locked.closed_at = PeriodStatus.CLOSED, by, now
+        locked._history_user = by
+        locked.save(update_fields=["status", "closed_by", "closed_at", "updated"])
     return snapshot
+
+
+def _refuse_closed(period):
+    if period.is_closed:
+        raise ValidationError(f"{period} was closed on {timezone.localtime(period.closed_at):%-d %B %Y}.")
+
+
+def _reported_on(period):
+    """What period_plan reads of the period: its last day and its meeting (and that meeting's date)."""
+    return period.end, period.meeting_id, period.meeting.date if period.meeting_id else None
 
 
 # --- Export ------------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ urlpatterns = [
     path("periods/<int:pk>/as-reported.csv", views.period_export, name="period_export"),
     path("priorities/<int:number>/evidence-pack/", views.evidencepack_add, name="evidencepack_add"),
     path("evidence-packs/<int:pk>/", views.evidencepack_detail, name="evidencepack_detail"),
+    path("evidence-packs/<int:pk>/retry/", views.evidencepack_retry, name="evidencepack_retry"),
     path("evidence-packs/<int:pk>/pdf/", views.evidencepack_pdf, name="evidencepack_pdf"),
     path("evidence-packs/<int:pk>/zip/", views.evidencepack_zip, name="evidencepack_zip"),
     path("sign-off/", sign_off.sign_off, name="sign_off"),

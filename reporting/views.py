@@ -4,12 +4,13 @@ the form), and reading one with the actions and indicators it cites."""
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from actions.models import Action, Priority, ProgressUpdate
 from governance.models import Meeting
@@ -18,8 +19,8 @@ from indicators.models import Indicator, Measurement
 from reporting.evidence import default_range
 from reporting.forms import EvidencePackForm, HighlightReportForm, PeriodForm, next_period_initial
 from reporting.models import MEANINGS, EvidencePack, HighlightReport, Period, PeriodSnapshot
-from reporting.snapshots import SNAPSHOT_CSV_COLUMNS, close_period, compare, corrections, snapshot_rows
-from reporting.tasks import request_evidence_pack
+from reporting.snapshots import SNAPSHOT_CSV_COLUMNS, compare, corrections, snapshot_rows
+from reporting.tasks import request_evidence_pack, request_period_close, retry_evidence_pack
 from send_portal.base_views import get_permitted, keep_input, versioned_edit
 from send_portal.exports import escape_formula
 from send_portal.history import history_entries
@@ -162,6 +163,9 @@ def highlightreport_detail(request, pk):
 
 
 # --- Reporting periods -----------------------------------------------------------------------------------
+PROGRESS_REFRESH_SECONDS = 5  # a period being closed, or an evidence pack being made, reloads this often
+
+
 def period_list(request):
     """Every reporting period, newest first, with a link to create the next one."""
     periods = list(Period.objects.visible_to(request.user).for_table())
@@ -223,7 +227,19 @@ def period_detail(request, pk):
             "previous": previous,
         }
         return render(request, "reporting/period_reported.html", context)
-    return render(request, "reporting/period_open.html", context | period_progress(period))
+    # While the period is being closed the page says so and reloads itself (an HTTP Refresh header, as the
+    # board pack's progress page: no JavaScript, and ?auto=off stops it, which WCAG 2.2.1 asks for) until the
+    # snapshot is taken and the page becomes the plan as reported.
+    close_request = period.latest_close_request()
+    refreshing = bool(close_request and close_request.is_under_way) and request.GET.get("auto") != "off"
+    context |= {
+        "close_request": close_request,
+        "refresh_seconds": PROGRESS_REFRESH_SECONDS if refreshing else None,
+    }
+    response = render(request, "reporting/period_open.html", context | period_progress(period))
+    if refreshing:
+        response["Refresh"] = str(PROGRESS_REFRESH_SECONDS)
+    return response
 
 
 def period_progress(period, today=None):
@@ -264,8 +280,13 @@ def period_progress(period, today=None):
     }
 
 
+_BEING_CLOSED = "{period} is already being closed: this page shows how far it has got."
+
+
 def period_close(request, pk):
-    """Close an open period (confirm first): its snapshot is taken and never changes afterwards."""
+    """Close an open period (confirm first): answers at once, and a background task takes the snapshot,
+    which never changes afterwards; the period's page shows how far it has got, and a failure with a "Try
+    again" button that posts here again. While a closing is under way, a second press is sent to it."""
     period = get_permitted(
         request.user, Period, "reporting.close_period", Period.objects.select_related("meeting"), pk=pk
     )
@@ -273,12 +294,12 @@ def period_close(request, pk):
         messages.info(request, f"{period} is already closed.")
         return redirect(period)
     if request.method == "POST":
-        try:
-            close_period(period, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(period)
-        messages.success(request, f"{period} is closed. The plan as reported on it will not change.")
+        _, created = request_period_close(period, by=request.user)
+        if not created:
+            messages.info(request, _BEING_CLOSED.format(period=period))
+        return redirect(period)
+    if period.close_requests.under_way().exists():
+        messages.info(request, _BEING_CLOSED.format(period=period))
         return redirect(period)
     return render(request, "reporting/period_close.html", {"period": period})
 
@@ -326,7 +347,6 @@ def period_history(request, pk):
 
 
 # --- Evidence packs --------------------------------------------------------------------------------------
-PROGRESS_REFRESH_SECONDS = 5
 
 
 def evidencepack_add(request, number):
@@ -364,11 +384,30 @@ def evidencepack_detail(request, pk):
     response = render(
         request,
         "reporting/evidencepack_detail.html",
-        {"pack": pack, "refresh_seconds": PROGRESS_REFRESH_SECONDS if refreshing else None},
+        {
+            "pack": pack,
+            "refresh_seconds": PROGRESS_REFRESH_SECONDS if refreshing else None,
+            "can_retry": pack.has_failed and request.user.has_perm("reporting.add_evidencepack", pack),
+        },
     )
     if refreshing:
         response["Refresh"] = str(PROGRESS_REFRESH_SECONDS)
     return response
+
+
+@require_POST
+def evidencepack_retry(request, pk):
+    """Make a failed evidence pack again: back to queued, its task enqueued again, and its progress shown.
+    Refused, changing nothing, for a pack that has not failed."""
+    pack = get_permitted(
+        request.user, EvidencePack, "reporting.add_evidencepack", EvidencePack.objects.listing(), pk=pk
+    )
+    if not retry_evidence_pack(pack):
+        messages.error(
+            request,
+            f"Only a pack whose making failed can be tried again: this one is {pack.get_status_display().lower()}.",
+        )
+    return redirect(pack)
 
 
 def _ready_pack(request, pk, field):

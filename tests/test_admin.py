@@ -21,7 +21,7 @@ from governance.services import board_pack_context
 from indicators.models import Measurement
 from notifications.models import ItemReason, MessageKind, Preference, SentItem, SentMessage
 from public_site.models import ChairsUpdate, PrioritySummary, PublicMeasure, YouSaidWeDid
-from reporting.models import EvidencePack, PeriodSnapshot
+from reporting.models import CloseStatus, EvidencePack, PeriodCloseRequest, PeriodSnapshot
 from send_portal.models import Partnership, StaleEdit
 from tests.factories import (
     ActionFactory,
@@ -156,6 +156,9 @@ MAKERS = {
     "reporting.PeriodSnapshot": lambda: PeriodSnapshot.objects.create(
         period=PeriodFactory(), data={"priorities": []}, taken_at=timezone.now(), taken_by=UserFactory()
     ),
+    "reporting.PeriodCloseRequest": lambda: PeriodCloseRequest.objects.create(
+        period=PeriodFactory(), requested_by=UserFactory(), status=CloseStatus.FAILED, error="Disk full"
+    ),
     "reporting.EvidencePack": lambda: EvidencePack.objects.create(
         priority=PriorityFactory(),
         starts_on=date(2025, 4, 1),
@@ -233,6 +236,7 @@ def test_every_portal_model_is_registered():
         "reporting.HighlightReport",
         "reporting.Period",
         "reporting.PeriodSnapshot",
+        "reporting.PeriodCloseRequest",
         "reporting.EvidencePack",
     }
 

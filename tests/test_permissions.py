@@ -140,6 +140,8 @@ MATRIX = {
     "reporting:period_export": ("get", (302, 200, 200, 200, 200, 200)),
     "reporting:evidencepack_add": ("get", (302, 403, 403, 403, 200, 200)),
     "reporting:evidencepack_detail": ("get", (302, 200, 403, 403, 200, 200)),
+    # Trying a failed pack again: whoever may ask for packs (the world's pack has failed).
+    "reporting:evidencepack_retry": ("post", (302, 403, 403, 403, 302, 302)),
     "reporting:evidencepack_pdf": ("get", (302, 200, 403, 403, 200, 200)),
     "reporting:evidencepack_zip": ("get", (302, 200, 403, 403, 200, 200)),
     "reporting:sign_off": ("get", (302, 403, 403, 403, 200, 200)),
@@ -221,6 +223,13 @@ def world(priority, lead, other_lead):
         status=PackStatus.READY,
         pdf=b"%PDF-1.7 pack",
         zip_file=b"PK",
+    )
+    world["failed_evidence_pack"] = EvidencePack.objects.create(
+        priority=priority,
+        starts_on=date(2025, 4, 1),
+        ends_on=date(2026, 1, 31),
+        status=PackStatus.FAILED,
+        error="Out of memory",
     )
     world.update(public_world(priority, world["meeting"]))
     # An update the lead submitted, awaiting the Operations Group's sign-off.
@@ -305,6 +314,7 @@ def url_for(name, world):
         "reporting:period_export": [world["closed_period"].pk],
         "reporting:evidencepack_add": [world["priority"].number],
         "reporting:evidencepack_detail": [world["evidence_pack"].pk],
+        "reporting:evidencepack_retry": [world["failed_evidence_pack"].pk],
         "reporting:evidencepack_pdf": [world["evidence_pack"].pk],
         "reporting:evidencepack_zip": [world["evidence_pack"].pk],
         **public_url_args(world),

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from actions.models import Plan, ProgressUpdate
 from reporting.models import EvidencePack, PackStatus
+from reporting.tasks import retry_evidence_pack
 from send_portal.models import Review
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +103,94 @@ def test_an_evidence_pack_range_that_ends_before_it_starts_is_refused_next_to_th
     assert response.status_code == 200
     assert "Enter a last day on or after the first day" in response.content.decode()
     assert not EvidencePack.objects.exists()
+
+
+@pytest.fixture
+def failed_pack(priority, operations):
+    return EvidencePack.objects.create(
+        priority=priority,
+        starts_on="2025-04-01",
+        ends_on="2026-01-31",
+        requested_by=operations,
+        status=PackStatus.FAILED,
+        error="OSError: the PDF renderer ran out of memory",
+    )
+
+
+def test_a_failed_evidence_pack_shows_its_reason_and_whoever_may_ask_for_packs_can_try_again(
+    client, operations, failed_pack, django_capture_on_commit_callbacks
+):
+    client.force_login(operations)
+    response = client.get(failed_pack.get_absolute_url())
+    page = response.content.decode()
+    assert "Refresh" not in response
+    assert ">Failed</strong>" in page and "OSError: the PDF renderer ran out of memory" in page
+    retry_url = reverse("reporting:evidencepack_retry", args=[failed_pack.pk])
+    assert f'action="{retry_url}"' in page and ">Try again</button>" in page
+
+    with django_capture_on_commit_callbacks(execute=True):  # the task runs once the retry is committed
+        response = client.post(retry_url)
+
+    assert response["Location"] == failed_pack.get_absolute_url()
+    failed_pack.refresh_from_db()
+    assert failed_pack.status == PackStatus.READY and failed_pack.error == ""
+    assert bytes(failed_pack.pdf).startswith(b"%PDF")
+    assert EvidencePack.objects.count() == 1  # the same pack, made again
+
+
+def test_trying_a_failed_pack_again_queues_it_until_the_worker_runs(client, operations, failed_pack):
+    client.force_login(operations)
+
+    client.post(reverse("reporting:evidencepack_retry", args=[failed_pack.pk]))  # no on_commit capture
+
+    failed_pack.refresh_from_db()
+    assert failed_pack.status == PackStatus.QUEUED and failed_pack.error == ""
+    assert failed_pack.finished_at is None
+    assert client.get(failed_pack.get_absolute_url())["Refresh"] == "5"
+
+
+def test_a_board_member_reads_why_a_pack_failed_but_is_offered_no_try_again(
+    client, board_member, failed_pack
+):
+    client.force_login(board_member)
+    page = client.get(failed_pack.get_absolute_url()).content.decode()
+    assert "ran out of memory" in page and "Try again" not in page
+    response = client.post(reverse("reporting:evidencepack_retry", args=[failed_pack.pk]))
+    assert response.status_code == 403
+    failed_pack.refresh_from_db()
+    assert failed_pack.status == PackStatus.FAILED
+
+
+@pytest.mark.parametrize("status", [PackStatus.QUEUED, PackStatus.GENERATING, PackStatus.READY])
+def test_a_pack_that_has_not_failed_cannot_be_tried_again(
+    client, operations, priority, status, django_capture_on_commit_callbacks
+):
+    pack = EvidencePack.objects.create(
+        priority=priority, starts_on="2025-04-01", ends_on="2026-01-31", status=status, pdf=b"%PDF-1.7"
+    )
+    client.force_login(operations)
+    assert "Try again" not in client.get(pack.get_absolute_url() + "?auto=off").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(reverse("reporting:evidencepack_retry", args=[pack.pk]), follow=True)
+
+    assert "Only a pack whose making failed can be tried again" in response.content.decode()
+    assert callbacks == []  # nothing enqueued
+    pack.refresh_from_db()
+    assert pack.status == status and bytes(pack.pdf) == b"%PDF-1.7"
+
+
+def test_two_presses_of_try_again_make_the_pack_once(
+    operations, failed_pack, django_capture_on_commit_callbacks
+):
+    other_copy = EvidencePack.objects.get(pk=failed_pack.pk)  # the second person loaded it failed too
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert retry_evidence_pack(failed_pack) is True
+        assert retry_evidence_pack(other_copy) is False
+    assert len(callbacks) == 1
+
+
+def test_trying_again_a_pack_that_does_not_exist_answers_404(client, operations):
+    client.force_login(operations)
+    assert client.post(reverse("reporting:evidencepack_retry", args=[999999])).status_code == 404
+    assert client.get(reverse("reporting:evidencepack_retry", args=[999999])).status_code == 405

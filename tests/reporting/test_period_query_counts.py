@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from actions.models import Status
+from reporting.models import CloseStatus, PeriodCloseRequest
 from reporting.snapshots import close_period
 from send_portal.models import Review
 from tests.factories import (
@@ -78,3 +79,15 @@ def test_a_period_page_runs_the_same_number_of_queries_for_1_and_10_times_the_pl
     assert count_queries(client, big_urls[page]) == small
     with django_assert_max_num_queries(25):
         client.get(big_urls[page])
+
+
+def test_the_page_of_a_period_being_closed_runs_the_queries_of_an_open_one(client, operations, periods):
+    january, february, march = periods
+    client.force_login(operations)
+    add_plan(3)
+    PeriodCloseRequest.objects.create(period=january, requested_by=operations)
+    PeriodCloseRequest.objects.create(period=february, status=CloseStatus.FAILED, error="Disk full")
+    count_queries(client, january.get_absolute_url())  # warm per-process caches
+    open_page = count_queries(client, march.get_absolute_url())
+    assert count_queries(client, january.get_absolute_url()) == open_page  # being closed
+    assert count_queries(client, february.get_absolute_url()) == open_page  # closing failed

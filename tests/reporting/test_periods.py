@@ -227,10 +227,13 @@ def test_an_open_period_page_shows_what_is_in_missing_and_awaiting_sign_off(clie
     assert "Update on" in awaiting and "P1.1" in awaiting
 
 
-def test_the_operations_group_closes_a_period_from_its_page(client, plan, operations):
+def test_the_operations_group_closes_a_period_from_its_page(
+    client, plan, operations, django_capture_on_commit_callbacks
+):
     client.force_login(operations)
     assert client.get(reverse("reporting:period_close", args=[plan["period"].pk])).status_code == 200
-    response = client.post(reverse("reporting:period_close", args=[plan["period"].pk]))
+    with django_capture_on_commit_callbacks(execute=True):  # the task runs once the press is committed
+        response = client.post(reverse("reporting:period_close", args=[plan["period"].pk]))
     assert response.status_code == 302
     assert Period.objects.get().is_closed
     assert "The plan as reported" in client.get(plan["period"].get_absolute_url()).content.decode()
