@@ -536,6 +536,9 @@ class PeriodSerializer(serializers.ModelSerializer):
         source="meeting_id", read_only=True, allow_null=True, help_text="The Board meeting it reports to."
     )
     status_label = label_of("status")
+    being_closed = serializers.BooleanField(
+        read_only=True, help_text="Open, and its closing (taking the snapshot) is under way."
+    )
     url = PortalUrlField()
 
     class Meta:
@@ -550,6 +553,7 @@ class PeriodSerializer(serializers.ModelSerializer):
             "meeting",
             "status",
             "status_label",
+            "being_closed",
             "closed_at",
             "updated",
         ]

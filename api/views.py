@@ -181,7 +181,7 @@ class PeriodViewSet(PortalViewSet):
     """Reporting periods, oldest first; a closed period's detail holds the plan as reported on it."""
 
     permission_required = "reporting.view_period"
-    queryset = Period.objects.order_by("start", "pk")
+    queryset = Period.objects.for_table().order_by("start", "pk")  # with being_closed
     serializer_class = api.PeriodSerializer
     filterset_class = filters.PeriodFilterSet
 

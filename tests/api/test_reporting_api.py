@@ -71,6 +71,7 @@ def test_a_closed_period_holds_its_snapshot_and_an_open_one_none(reported, board
         ("January 2026", "closed"),
         ("February 2026", "open"),
     ]
+    assert [row["being_closed"] for row in listed] == [False, False]
     assert "as_reported" not in listed[0]  # the snapshot (about 1 MB at ten times the plan) only in detail
 
     closed = api.get(reverse("api:period-detail", args=[reported["closed"].pk])).json()
@@ -109,3 +110,12 @@ def test_a_rewritten_report_and_a_closed_period_appear_in_the_changes(reported, 
     found = {(c["record_type"], c["record_id"], c["change"]) for c in changes.json()["results"]}
     assert ("highlight_report", report.pk, "changed") in found
     assert ("period", reported["open"].pk, "changed") in found
+
+
+def test_a_period_being_closed_says_so(reported, operations):
+    from reporting.tasks import request_period_close
+
+    with_closing = reported["open"]
+    request_period_close(with_closing, by=operations)  # queued: no worker runs it in this test
+    answer = token_client(operations).get(reverse("api:period-detail", args=[with_closing.pk])).json()
+    assert (answer["status"], answer["being_closed"], answer["as_reported"]) == ("open", True, None)
