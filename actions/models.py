@@ -15,7 +15,14 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from actions.signals import due_date_revised, marked_off_track
-from send_portal.models import ReviewedModel, ReviewQuerySet, StaleEdit, TimeStampedModel, VersionedModel
+from send_portal.models import (
+    Partnership,
+    ReviewedModel,
+    ReviewQuerySet,
+    StaleEdit,
+    TimeStampedModel,
+    VersionedModel,
+)
 from send_portal.rules import is_administrator, is_operations
 
 STALE_AFTER_DAYS = 30  # "No recent update": no progress update for this many days
@@ -457,7 +464,7 @@ class Priority(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"Priority {self.number}: {self.short_title}"
+        return f"{Partnership.current().priority_word} {self.number}: {self.short_title}"
 
     def get_absolute_url(self):
         return reverse("actions:priority_detail", args=[self.number])

@@ -433,6 +433,12 @@ class Partnership(models.Model):
     def kinds(self):
         return [line.strip() for line in self.priority_kinds.splitlines() if line.strip()]
 
+    @property
+    def priority_word(self):
+        """What the plan calls a priority, with a capital: 'Priority', 'Area of significant weakness'."""
+        word = (self.priority_called or "").strip() or "priority"
+        return word[:1].upper() + word[1:]
+
 
 class ImportRunStatus(models.TextChoices):
     QUEUED = "queued", "Waiting to start"

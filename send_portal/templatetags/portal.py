@@ -3,6 +3,8 @@
 from django import template
 from django.utils.html import format_html
 
+from send_portal.models import Partnership
+
 register = template.Library()
 
 
@@ -49,3 +51,11 @@ def review_tag(submission):
     if submission is None or submission.is_approved:
         return ""
     return tag_html(submission.get_review_display(), submission.review_tag_colour)
+
+
+@register.simple_tag(takes_context=True)
+def priority_word(context):
+    """What the plan calls a priority, with a capital ('Priority', 'Area of significant weakness',
+    'Theme'): Partnership.priority_called, from the page's partnership (the PARTNERSHIP of every page, the
+    pack's `partnership`), else the cached one."""
+    return (context.get("PARTNERSHIP") or context.get("partnership") or Partnership.current()).priority_word
