@@ -189,14 +189,16 @@ def test_the_upload_answers_hostile_files_with_errors_or_a_preview_that_saves(
 
 @st.composite
 def tampered_payloads(draw, genuine):
+    # Positions are drawn independently of the payload's length, which varies between examples (it is
+    # signed with the time): Hypothesis refuses a strategy whose draws depend on outside state.
     how = draw(st.sampled_from(["text", "flip", "cut", "append", "unsigned", "other salt"]))
     if how == "text":
         return draw(st.one_of(HOSTILE_TEXT, NUMBERS))
     if how == "flip":
-        at = draw(st.integers(0, len(genuine) - 1))
+        at = draw(st.integers(0, 10_000)) % len(genuine)
         return genuine[:at] + draw(st.characters(codec="utf-8")) + genuine[at + 1 :]
     if how == "cut":
-        return genuine[: draw(st.integers(0, len(genuine) - 1))]
+        return genuine[: draw(st.integers(0, 10_000)) % len(genuine)]
     if how == "append":
         return genuine + draw(st.text(min_size=1, max_size=20))
     if how == "unsigned":
