@@ -382,7 +382,8 @@ def _returned_to(submission):
     if hasattr(submission, "action"):
         people += [submission.action.lead, submission.action.priority.lead]
     elif hasattr(submission, "indicator"):
-        people += [submission.indicator.priority.lead, submission.indicator.owner]
+        priority = submission.indicator.priority  # None for an indicator of the whole plan
+        people += [priority.lead if priority else None, submission.indicator.owner]
     else:
         people.append(submission.priority.lead)
     return _wants_changes(people)

@@ -134,6 +134,19 @@ def test_a_returned_update_reaches_the_leads_page_and_mail(
     assert "Say which two posts were filled." in mail.alternatives[0].content
 
 
+def test_a_returned_value_of_an_indicator_of_the_whole_plan_reaches_its_owner(
+    client, operations, lead, mailoutbox, django_capture_on_commit_callbacks
+):
+    indicator = IndicatorFactory(code="PLAN-I1", priority=None, owner=lead)
+    value, _ = indicator.record_value(period_end=date(2026, 1, 31), value=12, by=lead)
+    client.force_login(operations)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(return_url("value", value), {"reason": "The published figure is 13."})
+    assert response.status_code == 302
+    [mail] = [m for m in mailoutbox if m.to == [lead.email]]
+    assert "The published figure is 13." in mail.body
+
+
 def test_a_new_update_answers_the_return(client, operations, lead, submitted):
     submitted.return_to_lead(by=operations, reason="Which posts?")
     submitted.action.refresh_from_db()
