@@ -92,7 +92,11 @@ class PublicMeasureForm(DraftForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = Indicator.objects.select_related("priority").order_by(
-            "priority__number", "code"
+        # A measure is shown on its priority's public page: an indicator of the whole plan has none.
+        self.fields["indicator"].queryset = (
+            Indicator.objects.filter(priority__isnull=False)
+            .select_related("priority")
+            .order_by("priority__number", "code")
         )
+        self.fields["indicator"].help_text = "An indicator of one priority: the measure is shown on its page."
         self.fields["indicator"].label_from_instance = lambda i: f"{i.code}: {i.name}"

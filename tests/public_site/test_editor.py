@@ -100,3 +100,13 @@ def test_a_draft_saved_by_someone_else_meanwhile_is_not_overwritten(client, oper
     assert "Your changes have not been saved" in response.content.decode()
     summary.refresh_from_db()
     assert summary.doing == "Their newer words."
+
+
+def test_a_public_measure_is_chosen_from_the_indicators_of_a_priority(priority):
+    from public_site.forms import PublicMeasureForm
+    from tests.factories import IndicatorFactory
+
+    of_priority = IndicatorFactory(code="P1-I1", priority=priority)
+    whole_plan = IndicatorFactory(code="PLAN-I1", priority=None)
+    choices = list(PublicMeasureForm().fields["indicator"].queryset)
+    assert of_priority in choices and whole_plan not in choices  # it would have no public page
