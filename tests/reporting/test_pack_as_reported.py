@@ -102,6 +102,8 @@ def test_the_pack_reads_the_summary_actions_and_indicators_from_the_closed_perio
     appendix = {row["indicator"].code: row for row in context["indicators"]}
     assert [m.formatted_value for m in appendix["P1-I1"]["measurements"]] == ["31%", "33%", "36%"]
     assert appendix["P1-I1"]["chart"].startswith("data:image/svg+xml")
+    cover = render_board_pack_html(plan["meeting"], generated_at=GENERATED)
+    assert "Built from Reporting period January 2026" in cover and "from live data" not in cover
 
 
 def test_changes_after_closing_leave_what_the_pack_says_of_the_plan_unchanged(plan, operations):
